@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every test of the project, against the database the PG* variables name (see `make test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DBT_SCHEMA=ci_fixtures
+fixture_vars='{load_fixtures: true, source_schema: ci_fixtures, as_of: "2026-03-02T00:30:00Z", backfill_days: 2}'
+
+echo "== dbt on the fixture seeds (schema ci_fixtures)"
+dbt seed --full-refresh --vars "$fixture_vars"
+dbt build --full-refresh --exclude "resource_type:seed" --vars "$fixture_vars"
+echo "== dbt again, incremental with the same as_of: nothing may change"
+dbt build --exclude "resource_type:seed" --vars "$fixture_vars"
+
+echo "== pytest"
+pytest "$@"
+
+echo "== sqlfluff lint"
+sqlfluff lint models macros tests analyses
+
+echo "== ruff"
+ruff check scripts tests

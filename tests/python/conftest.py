@@ -1,0 +1,119 @@
+"""Fixtures: a real PostgreSQL (the PG* variables `make test` sets), one schema per test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.rows import dict_row
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from analytics_db import connect, create_raw_table, dbt  # noqa: E402
+
+UTC = dt.UTC
+AGG_COLUMNS = ("project_id", "event_type", "event_label", "hour_bucket",
+               "event_count", "unique_visitors", "unique_sessions")
+
+
+def ts(text: str) -> dt.datetime:
+    """'2026-03-01 10:00' (UTC unless an offset is given) as an aware datetime."""
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class Project:
+    """The dbt project deployed into one schema, with its raw table."""
+
+    def __init__(self, conn: psycopg.Connection, schema: str) -> None:
+        self.conn = conn
+        self.schema = schema
+        self.ident = sql.Identifier(schema)
+
+    # --- raw table -------------------------------------------------------------------------
+    def insert(self, rows: Iterable[dict[str, Any]]) -> None:
+        cols = ("project_id", "visitor_id", "session_id", "event_type", "event_label",
+                "created_at")
+        query = sql.SQL("insert into {}.analytics_events ({}) values ({})").format(
+            self.ident, sql.SQL(", ").join(map(sql.Identifier, cols)),
+            sql.SQL(", ").join(sql.Placeholder() * len(cols)))
+        with self.conn.cursor() as cur:
+            cur.executemany(query, [tuple(r.get(c) for c in cols) for r in rows])
+
+    def execute(self, query: str, params: Any = None) -> None:
+        """Run SQL with {schema} standing for this project's schema identifier."""
+        self.conn.execute(sql.SQL(query).format(schema=self.ident), params)
+
+    def raw_rows(self) -> list[dict[str, Any]]:
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(sql.SQL("select * from {}.analytics_events").format(self.ident))
+            return cur.fetchall()
+
+    # --- aggregates ------------------------------------------------------------------------
+    def table_rows(self, name: str = "analytics_events_hourly_agg",
+                   columns: Iterable[str] = AGG_COLUMNS) -> list[tuple]:
+        query = sql.SQL("select {} from {}.{}").format(
+            sql.SQL(", ").join(map(sql.Identifier, columns)), self.ident, sql.Identifier(name))
+        return self.conn.execute(query).fetchall()
+
+    def hourly(self) -> dict[tuple, tuple]:
+        """The hourly table as {key: numbers}; fails on a duplicated key (NULL labels too)."""
+        rows = self.table_rows()
+        table = {r[:4]: r[4:] for r in rows}
+        assert len(table) == len(rows), "duplicate grain rows in analytics_events_hourly_agg"
+        return table
+
+    def full_rows(self) -> list[tuple]:
+        """Every column, ordered, to compare whole tables (ids and timestamps included)."""
+        return self.conn.execute(sql.SQL(
+            "select * from {}.analytics_events_hourly_agg order by id").format(self.ident)
+        ).fetchall()
+
+    # --- runs ------------------------------------------------------------------------------
+    def dbt_run(self, as_of: dt.datetime | str | None = None, full_refresh: bool = False,
+                select: str | None = None, env: dict | None = None,
+                **variables: Any) -> str:
+        if as_of is not None:
+            variables["as_of"] = as_of.isoformat() if isinstance(as_of, dt.datetime) else as_of
+        command = ["run"] + (["--select", select] if select else [])
+        if full_refresh:
+            command.append("--full-refresh")
+        return dbt(command, self.schema, variables, env=env).stdout
+
+    def refresh(self, as_of: dt.datetime, **kwargs: Any) -> dict[str, Any]:
+        """The pg_cron path: the refresh function the dbt project created in this schema."""
+        args = [sql.SQL("p_as_of => {}").format(sql.Literal(as_of))]
+        args += [sql.SQL("{} => {}").format(sql.Identifier(f"p_{k}"), sql.Literal(v))
+                 for k, v in kwargs.items()]
+        query = sql.SQL("select {}.analytics_refresh_aggregates({})").format(
+            self.ident, sql.SQL(", ").join(args))
+        return self.conn.execute(query).fetchone()[0]
+
+
+@pytest.fixture(scope="session")
+def conn() -> Iterator[psycopg.Connection]:
+    with connect() as c:
+        yield c
+
+
+def _schema_name(node_name: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "_", node_name.lower()).strip("_")[:40]
+    return f"t_{base}_{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture
+def project(conn: psycopg.Connection, request: pytest.FixtureRequest) -> Iterator[Project]:
+    schema = _schema_name(request.node.name)
+    create_raw_table(conn, schema)
+    yield Project(conn, schema)
+    conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(schema)))
