@@ -110,8 +110,8 @@ create_database() {
         "select 1 from pg_database where datname = '$dbname'")" ]; then
         "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres "$dbname"
     fi
-    "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d "$dbname" -q \
-        -c "create extension if not exists pg_cron" >/dev/null
+    "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d "$dbname" -q -v ON_ERROR_STOP=1 \
+        -c "set client_min_messages = warning" -c "create extension if not exists pg_cron" >/dev/null
 }
 
 case "$cmd" in
