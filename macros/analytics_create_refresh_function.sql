@@ -71,5 +71,21 @@ begin
 end
 $analytics_refresh$;
 
-revoke all on function {{ fn }}(timestamptz, timestamptz, timestamptz, integer, integer) from public;
+-- Only the job's owner runs it: never PUBLIC or an API role (Supabase's default privileges
+-- grant EXECUTE on new functions in public to anon, authenticated and service_role).
+do $grants$
+declare
+    grantee text;
+begin
+    for grantee in
+        select 'public' union all
+        select quote_ident(rolname) from pg_roles
+        where rolname in ('anon', 'authenticated', 'service_role')
+    loop
+        execute format(
+            'revoke all on function {{ fn }}(timestamptz, timestamptz, timestamptz, integer, integer) from %s',
+            grantee);
+    end loop;
+end
+$grants$
 {%- endmacro %}

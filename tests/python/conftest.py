@@ -83,6 +83,7 @@ class Project:
     def dbt_run(self, as_of: dt.datetime | str | None = None, full_refresh: bool = False,
                 select: str | None = None, env: dict | None = None,
                 **variables: Any) -> str:
+        variables.setdefault("app_schema", self.schema)
         if as_of is not None:
             variables["as_of"] = as_of.isoformat() if isinstance(as_of, dt.datetime) else as_of
         command = ["run"] + (["--select", select] if select else [])

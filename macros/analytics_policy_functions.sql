@@ -1,0 +1,68 @@
+{% macro analytics_policy_functions() -%}
+    {#- The two lookups the RLS policies call, as SECURITY DEFINER functions in a schema the API
+        does not expose (var policy_schema, default analytics_private), as Supabase advises for
+        policies that consult other tables: they read the app tables with the owner's rights, so
+        `authenticated` needs no privilege on them and their own RLS cannot hide rows from the
+        check. Both are STABLE, take no argument and read auth.uid() once. Idempotent. -#}
+    {%- set app = analytics_app_tables() -%}
+    {%- set private = adapter.quote(var('policy_schema', 'analytics_private')) -%}
+create schema if not exists {{ private }};
+
+create or replace function {{ private }}.analytics_is_admin()
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $fn$
+    select exists (
+        select 1
+        from {{ app.admin_users }} as admin_user
+        where admin_user.user_id = (select auth.uid())
+    )
+$fn$;
+
+create or replace function {{ private }}.analytics_visible_project_ids()
+returns text []
+language sql
+stable
+security definer
+set search_path = ''
+as $fn$
+    select coalesce(array_agg(distinct tenant_project.project_id::text), '{}')
+    from {{ app.project }} as tenant_project
+    where tenant_project.account_id in (
+        select owned.id
+        from {{ app.account }} as owned
+        where owned.user_id = (select auth.uid())
+        union all
+        select shared.account_id
+        from {{ app.account_collaborator }} as shared
+        where shared.user_id = (select auth.uid())
+    )
+$fn$;
+
+do $grants$
+declare
+    fn text;
+    api_role text;
+begin
+    foreach fn in array array[
+        '{{ private }}.analytics_is_admin()', '{{ private }}.analytics_visible_project_ids()'
+    ] loop
+        execute format('revoke all on function %s from public', fn);
+        for api_role in
+            select rolname from pg_roles where rolname in ('anon', 'authenticated')
+        loop
+            execute format('revoke all on function %s from %I', fn, api_role);
+        end loop;
+        if exists (select from pg_roles where rolname = 'authenticated') then
+            execute format('grant execute on function %s to authenticated', fn);
+        end if;
+    end loop;
+    if exists (select from pg_roles where rolname = 'authenticated') then
+        execute 'grant usage on schema {{ private }} to authenticated';
+    end if;
+end
+$grants$
+{%- endmacro %}

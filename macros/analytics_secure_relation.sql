@@ -1,0 +1,18 @@
+{% macro analytics_secure_relation(exposed=true) -%}
+    {#- One post-hook line for every relation the project creates (see dbt_project.yml):
+        views get security_invoker; exposed tables get RLS and the tenant policies; every
+        relation gets exact API grants (none at all when exposed=false).
+        var api_security: false turns all of it off, for a plain PostgreSQL without the app's
+        tables and roles. -#}
+    {%- if not var('api_security', true) -%}
+        {{ return('select 1') }}
+    {%- endif -%}
+    {%- set statements = [] -%}
+    {%- if config.get('materialized') == 'view' -%}
+        {%- do statements.append(analytics_security_invoker(this)) -%}
+    {%- elif exposed -%}
+        {%- do statements.append(analytics_rls_policies(this)) -%}
+    {%- endif -%}
+    {%- do statements.append(analytics_api_grants(this, exposed)) -%}
+    {{ return(statements | join(';\n')) }}
+{%- endmacro %}
