@@ -1,11 +1,35 @@
 {% macro analytics_policy_functions() -%}
-    {#- The two lookups the RLS policies call, as SECURITY DEFINER functions in a schema the API
-        does not expose (var policy_schema, default analytics_private), as Supabase advises for
+    {#- on-run-start. The two lookups the RLS policies call, as SECURITY DEFINER functions in a
+        schema the API does not expose (var policy_schema, default analytics_private), as
+        Supabase advises for
         policies that consult other tables: they read the app tables with the owner's rights, so
         `authenticated` needs no privilege on them and their own RLS cannot hide rows from the
         check. Both are STABLE, take no argument and read auth.uid() once. Idempotent. -#}
+    {%- if not var('api_security', true) -%}
+        {{ return('select 1') }}
+    {%- endif -%}
     {%- set app = analytics_app_tables() -%}
     {%- set private = adapter.quote(var('policy_schema', 'analytics_private')) -%}
+{{ analytics_lock_sql('analytics_private') }};
+
+do $check$
+declare
+    missing text;
+begin
+    select string_agg(t, ', ') into missing
+    from unnest(array[
+        '{{ app.admin_users }}', '{{ app.account }}',
+        '{{ app.account_collaborator }}', '{{ app.project }}'
+    ]) as t
+    where to_regclass(t) is null;
+    if missing is not null then
+        raise exception 'analytics_policy_functions: the RLS policies consult %, which do not exist. '
+            'Set the vars app_schema / *_table to where your app keeps them, or use '
+            'supabase_stand_ins: true on a local or CI database.', missing;
+    end if;
+end
+$check$;
+
 create schema if not exists {{ private }};
 
 create or replace function {{ private }}.analytics_is_admin()

@@ -6,48 +6,54 @@
     {#- Post-hook for a table exposed to the API: enable row level security and (re)create the
         plan's two SELECT policies, written as Supabase advises: `to authenticated`, and the
         lookups wrapped in `(select ...)` so they run once per statement (InitPlans), not once
-        per row. The lookups are SECURITY DEFINER functions (analytics_policy_functions) over
+        per row. The lookups are SECURITY DEFINER functions (analytics_policy_functions,
+        created on-run-start) over
         the app tables' indexed columns. Admins (admin_users) see every row; the owner of an
         account and its collaborators see the rows of the account's projects; anybody else,
         and `authenticated` without a JWT, sees nothing. -#}
     {%- set app = analytics_app_tables() -%}
     {%- set private = adapter.quote(var('policy_schema', 'analytics_private')) -%}
     {%- set rel = relation.render() -%}
+
+{%- set policies = [
+    ('Admin users can view all aggregated events',
+     '(select ' ~ private ~ '.analytics_is_admin())'),
+    ('Users can view their project aggregated events',
+     'project_id = any((select ' ~ private ~ '.analytics_visible_project_ids())::text [])'),
+] %}
+
 do $rls$
 declare
-    missing text;
+    wanted record;
+    stamp text;
 begin
-    select string_agg(t, ', ') into missing
-    from unnest(array[
-        '{{ app.admin_users }}', '{{ app.account }}',
-        '{{ app.account_collaborator }}', '{{ app.project }}'
-    ]) as t
-    where to_regclass(t) is null;
-    if missing is not null then
-        raise exception 'analytics_rls_policies: the policies of % consult %, which do not exist. '
-            'Set the vars app_schema / *_table to where your app keeps them, or use '
-            'supabase_stand_ins: true on a local or CI database.', '{{ rel }}', missing;
+    if not (select relrowsecurity from pg_class where oid = '{{ rel }}'::regclass) then
+        alter table {{ rel }} enable row level security;
     end if;
+    -- (Re)create a policy only when it is missing or its definition changed (the comment
+    -- stamps a hash of it): dropping a policy takes an ACCESS EXCLUSIVE lock on the table,
+    -- which would queue every dashboard query behind each hourly refresh.
+    for wanted in
+        select * from (values
+            {%- for name, expression in policies %}
+            ({{ analytics_sql_literal(name) }}, {{ analytics_sql_literal(expression) }}){{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as p (name, expression)
+    loop
+        stamp := 'analytics_events_agg:' || md5(wanted.expression);
+        if exists (
+            select from pg_policy
+            where polrelid = '{{ rel }}'::regclass and polname = wanted.name
+                and obj_description(oid, 'pg_policy') = stamp
+        ) then
+            continue;
+        end if;
+        execute format('drop policy if exists %I on {{ rel }}', wanted.name);
+        execute format(
+            'create policy %I on {{ rel }} as permissive for select to authenticated using (%s)',
+            wanted.name, wanted.expression);
+        execute format('comment on policy %I on {{ rel }} is %L', wanted.name, stamp);
+    end loop;
 end
-$rls$;
-
-{{ analytics_policy_functions() }};
-
-alter table {{ rel }} enable row level security;
-
-drop policy if exists "Admin users can view all aggregated events" on {{ rel }};
-create policy "Admin users can view all aggregated events"
-on {{ rel }}
-as permissive
-for select
-to authenticated
-using ((select {{ private }}.analytics_is_admin()));
-
-drop policy if exists "Users can view their project aggregated events" on {{ rel }};
-create policy "Users can view their project aggregated events"
-on {{ rel }}
-as permissive
-for select
-to authenticated
-using (project_id = any((select {{ private }}.analytics_visible_project_ids())::text []))
+$rls$
 {%- endmacro %}

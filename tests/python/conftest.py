@@ -84,6 +84,7 @@ class Project:
                 select: str | None = None, env: dict | None = None,
                 **variables: Any) -> str:
         variables.setdefault("app_schema", self.schema)
+        variables.setdefault("policy_schema", f"{self.schema}_private")
         if as_of is not None:
             variables["as_of"] = as_of.isoformat() if isinstance(as_of, dt.datetime) else as_of
         command = ["run"] + (["--select", select] if select else [])
@@ -117,4 +118,5 @@ def project(conn: psycopg.Connection, request: pytest.FixtureRequest) -> Iterato
     schema = _schema_name(request.node.name)
     create_raw_table(conn, schema)
     yield Project(conn, schema)
-    conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(schema)))
+    conn.execute(sql.SQL("drop schema if exists {}, {} cascade").format(
+        sql.Identifier(schema), sql.Identifier(f"{schema}_private")))

@@ -165,6 +165,18 @@ def test_full_refresh_keeps_security_and_readers_never_see_other_tenants(
     assert catalog(secured) == first
 
 
+def test_incremental_runs_do_not_recreate_policies(secured: Project) -> None:
+    def policy_oids() -> list[tuple]:
+        return secured.conn.execute(
+            "select polname, oid from pg_policy where polrelid = %s::regclass order by 1",
+            (f'"{secured.schema}".analytics_events_hourly_agg',)).fetchall()
+
+    before = policy_oids()
+    secured.dbt_run(AS_OF)
+    secured.dbt_run(ts("2026-03-01 13:05"))
+    assert policy_oids() == before  # no DROP POLICY, so no ACCESS EXCLUSIVE lock per refresh
+
+
 def test_plan_evaluates_uid_once_and_uses_the_project_hour_index(secured: Project) -> None:
     s = sql.Identifier(secured.schema)
     # enough rows that an index is worth using: 200 projects x 24 hours x 2 types x 8 labels
