@@ -16,6 +16,7 @@ from psycopg import sql
 GENERATE = """
 insert into {schema}.analytics_events
     (project_id, visitor_id, session_id, event_type, event_label, event_data, created_at)
+select * from (
 select
     'proj_' || lpad(p.n::text, 2, '0') as project_id,
     'v' || p.n || '_' || floor(random() * (400 + 4000 / (p.n + 1)))::int as visitor_id,
@@ -33,10 +34,10 @@ select
                     'signup_form', 'video_player', 'chat_widget'])[1 + floor(r.l * 70)::int %% 7]
     end as event_label,
     jsonb_build_object('demo', true) as event_data,
-    -- a day-night rhythm: the hour of day clusters around 13:00 UTC
+    -- a day-night rhythm: the hour of day clusters around 13:00 UTC; today stops at now
     date_trunc('day', %(end)s::timestamptz - make_interval(days => d.day))
         + make_interval(secs => ((r.a + r.b + r.c) / 3.0) * 86400) as created_at
-from generate_series(1, %(days)s) as d (day)
+from generate_series(0, %(days)s - 1) as d (day)
 cross join generate_series(1, %(per_day)s) as g (i)
 cross join lateral (
     select random() as t, random() as l, random() as a, random() as b, random() as c,
@@ -44,6 +45,8 @@ cross join lateral (
 ) as r
 -- skewed tenants: project 0 gets about a third of the traffic, project 11 a few per cent
 cross join lateral (select floor(12 * power(r.q, 2.5))::int as n) as p
+) as generated
+where generated.created_at < %(end)s::timestamptz
 """
 
 

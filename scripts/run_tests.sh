@@ -6,7 +6,9 @@ export DBT_SCHEMA=ci_fixtures
 fixture_vars='{load_fixtures: true, source_schema: ci_fixtures, app_schema: ci_fixtures, as_of: "2026-03-02T00:30:00Z", backfill_days: 2}'
 
 echo "== dbt on the fixture seeds (schema ci_fixtures)"
-dbt seed --vars "$fixture_vars"
+# The seeds include the app tables the RLS policies consult, so they load before any hook
+# that needs those tables: no stand-ins and no policy functions while seeding.
+dbt seed --vars "${fixture_vars%\}}, supabase_stand_ins: false, api_security: false}"
 dbt build --full-refresh --exclude "resource_type:seed" --vars "$fixture_vars"
 echo "== dbt again, incremental with the same as_of: nothing may change"
 dbt build --exclude "resource_type:seed" --vars "$fixture_vars"

@@ -1,0 +1,325 @@
+"""Operate the aggregates in the database: the pg_cron job, its health, and retention.
+
+Connects through the standard libpq variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE),
+like the dbt profile. The pg_cron job calls <schema>.analytics_refresh_aggregates(), the function
+that every `dbt run` re-creates from the project's own macros: the job never carries a copy of the
+aggregation SQL, so it cannot drift from the dbt model.
+
+Exit codes: 0 ok / healthy; 1 unhealthy (status) ; 2 usage or environment error (pg_cron missing,
+bad schedule, function not deployed, ...). Every command has --help.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import sys
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+DEFAULT_JOB = "aggregate-analytics-events-hourly"
+DEFAULT_SCHEDULE = "5 * * * *"
+PURGE_JOB = "purge-cron-job-run-details"
+PURGE_SCHEDULE = "17 3 * * *"
+MARKER = "-- managed by analytics-events-agg"
+FUNCTION_ARGS = "(timestamptz, timestamptz, timestamptz, integer, integer)"
+
+
+class OpsError(Exception):
+    """An error the user can act on; printed without a traceback, exit code 2."""
+
+
+# --- schedules ----------------------------------------------------------------------------
+FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12),
+          ("day of week", 0, 7))
+MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+SECONDS = re.compile(r"^\s*([1-9]|[1-5][0-9])\s+seconds?\s*$")
+
+
+def validate_schedule(schedule: str, pg_cron_version: tuple[int, ...] | None = None) -> str:
+    """Check a pg_cron schedule before sending it; return it normalised or raise OpsError."""
+    text = " ".join(schedule.split())
+    if text in MACROS:
+        return text
+    if SECONDS.match(text):
+        if pg_cron_version is not None and pg_cron_version < (1, 5):
+            raise OpsError(f"schedule {schedule!r}: '<n> seconds' schedules need pg_cron 1.5 or "
+                           f"newer; this database has {'.'.join(map(str, pg_cron_version))}")
+        return text
+    parts = text.split(" ")
+    if len(parts) != 5:
+        raise OpsError(f"schedule {schedule!r}: expected 5 fields (minute hour day-of-month "
+                       f"month day-of-week), e.g. '5 * * * *', got {len(parts)}")
+    for part, (name, low, high) in zip(parts, FIELDS, strict=True):
+        for item in part.split(","):
+            base, _, step = item.partition("/")
+            if step and (not step.isdigit() or int(step) == 0):
+                raise OpsError(f"schedule {schedule!r}: bad step {step!r} in the {name} field")
+            if base == "*":
+                continue
+            bounds = base.split("-")
+            if len(bounds) > 2 or not all(b.isdigit() for b in bounds):
+                raise OpsError(f"schedule {schedule!r}: {item!r} is not a number, range or '*' "
+                               f"in the {name} field")
+            values = [int(b) for b in bounds]
+            if any(v < low or v > high for v in values):
+                raise OpsError(f"schedule {schedule!r}: {item!r} is outside {low}-{high} in the "
+                               f"{name} field")
+            if len(values) == 2 and values[0] > values[1]:
+                raise OpsError(f"schedule {schedule!r}: range {base!r} runs backwards in the "
+                               f"{name} field")
+    return text
+
+
+# --- database checks ----------------------------------------------------------------------
+def connect() -> psycopg.Connection:
+    try:
+        return psycopg.connect("", autocommit=True)
+    except psycopg.OperationalError as exc:
+        raise OpsError(f"cannot connect with the PG* variables: {exc}".strip()) from exc
+
+
+def pg_cron_version(conn: psycopg.Connection) -> tuple[int, ...]:
+    """The installed pg_cron version; OpsError with what to do when it cannot serve this db."""
+    db = conn.execute("select current_database()").fetchone()[0]
+    preload = conn.execute("select current_setting('shared_preload_libraries')").fetchone()[0]
+    cron_db = conn.execute("select current_setting('cron.database_name', true)").fetchone()[0]
+    row = conn.execute("select extversion from pg_extension where extname = 'pg_cron'").fetchone()
+    if "pg_cron" not in preload:
+        raise OpsError("pg_cron is not preloaded on this server: add it to "
+                       "shared_preload_libraries and restart PostgreSQL (on Supabase it is)")
+    if cron_db and cron_db != db:
+        raise OpsError(f"pg_cron serves the database {cron_db!r} (cron.database_name), not "
+                       f"{db!r}: run this against {cron_db!r}, or point cron.database_name here")
+    if row is None:
+        raise OpsError(f"pg_cron is not installed in database {db!r}: run "
+                       "'create extension pg_cron' (Supabase: Database > Extensions > pg_cron)")
+    return tuple(int(x) for x in re.findall(r"\d+", row[0])[:3])
+
+
+def refresh_function(conn: psycopg.Connection, schema: str) -> sql.Composed:
+    ident = sql.SQL("{}.analytics_refresh_aggregates").format(sql.Identifier(schema))
+    signature = sql.SQL("{}{}").format(ident, sql.SQL(FUNCTION_ARGS)).as_string(conn)
+    if conn.execute("select to_regprocedure(%s)", (signature,)).fetchone()[0] is None:
+        raise OpsError(f"{schema}.analytics_refresh_aggregates() does not exist: run "
+                       f"`dbt build` (or `dbt run`) with the target schema {schema!r} first")
+    return ident
+
+
+def job_command(conn: psycopg.Connection, schema: str) -> str:
+    call = sql.SQL("select {}()").format(refresh_function(conn, schema)).as_string(conn)
+    return f"{call} {MARKER}"
+
+
+def purge_command(days: int) -> str:
+    return (f"delete from cron.job_run_details where end_time < now() - interval '{days} days' "
+            f"{MARKER}")
+
+
+# --- commands -----------------------------------------------------------------------------
+def cmd_register(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        version = pg_cron_version(conn)
+        schedule = validate_schedule(args.schedule, version)
+        jobs = [(args.job_name, schedule, job_command(conn, args.schema))]
+        if args.purge_history_days is not None:
+            if args.purge_history_days < 1:
+                raise OpsError("--purge-history-days must be at least 1")
+            jobs.append((PURGE_JOB, validate_schedule(PURGE_SCHEDULE, version),
+                         purge_command(args.purge_history_days)))
+        for name, when, command in jobs:
+            existing = conn.execute(
+                "select jobid, command from cron.job where jobname = %s", (name,)).fetchone()
+            if existing and MARKER not in existing[1]:
+                raise OpsError(f"a job named {name!r} exists and was not created by this "
+                               "script; choose another --job-name")
+            verb = "update" if existing else "create"
+            if args.dry_run:
+                print(f"would {verb} job {name!r} ({when}): {command}")
+                print(f"  select cron.schedule({name!r}, {when!r}, {command!r});")
+                continue
+            jobid = conn.execute("select cron.schedule(%s, %s, %s)",
+                                 (name, when, command)).fetchone()[0]
+            print(f"{verb}d job {name!r} (jobid {jobid}, {when}): {command}")
+    return 0
+
+
+def cmd_unregister(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        pg_cron_version(conn)
+        names = [args.job_name, PURGE_JOB]
+        rows = conn.execute("select jobid, jobname, command from cron.job where jobname = any(%s)",
+                            (names,)).fetchall()
+        mine = [(jobid, name) for jobid, name, command in rows if MARKER in command]
+        for jobid, name in mine:
+            if args.dry_run:
+                print(f"would remove job {name!r} (jobid {jobid})")
+            else:
+                conn.execute("select cron.unschedule(%s::bigint)", (jobid,))
+                print(f"removed job {name!r} (jobid {jobid})")
+        if not mine:
+            print(f"no job named {args.job_name!r} created by this script; nothing removed")
+    return 0
+
+
+@dataclass
+class Health:
+    job_name: str
+    registered: bool
+    active: bool | None
+    schedule: str | None
+    runs: list[dict[str, Any]]
+    success_rate: float | None
+    consecutive_failures: int
+    last_success: str | None
+    newest_hour_bucket: str | None
+    lag_hours: float | None
+    unaggregated_events_waiting: bool | None
+    healthy: bool
+    problems: list[str]
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def check_health(conn: psycopg.Connection, args: argparse.Namespace) -> Health:
+    pg_cron_version(conn)
+    problems: list[str] = []
+    job = conn.execute("select jobid, schedule, active from cron.job where jobname = %s",
+                       (args.job_name,)).fetchone()
+    runs: list[dict[str, Any]] = []
+    if job is None:
+        problems.append(f"job {args.job_name!r} is not registered")
+    else:
+        for status, start, end, message in conn.execute(
+                "select status, start_time, end_time, return_message from cron.job_run_details "
+                "where jobid = %s and status in ('succeeded', 'failed') "
+                "order by start_time desc limit %s", (job[0], args.runs)):
+            runs.append({"status": status, "start_time": _iso(start), "end_time": _iso(end),
+                         "message": message})
+        if not job[2]:
+            problems.append(f"job {args.job_name!r} is not active")
+    failures = 0
+    for run in runs:
+        if run["status"] != "failed":
+            break
+        failures += 1
+    if failures >= args.max_failures:
+        problems.append(f"{failures} failed runs in a row (alert at {args.max_failures})")
+    last_success = next((r["start_time"] for r in runs if r["status"] == "succeeded"), None)
+
+    agg = sql.SQL("{}.analytics_events_hourly_agg").format(sql.Identifier(args.schema))
+    raw = sql.SQL("{}.analytics_events").format(sql.Identifier(args.source_schema))
+    newest, lag = conn.execute(sql.SQL(
+        "select max(hour_bucket), extract(epoch from now() - max(hour_bucket)) / 3600 from {}"
+    ).format(agg)).fetchone()
+    # Events in completed hours after the newest stored one: is there anything to be fresh
+    # about? A quiet night with no events is not a stale aggregate.
+    waiting = conn.execute(sql.SQL(
+        "select exists (select from {} where created_at >= coalesce(%s, '-infinity') "
+        "+ interval '1 hour' and created_at < date_trunc('hour', now(), 'UTC'))").format(raw),
+        (newest,)).fetchone()[0]
+    if lag is not None and float(lag) > args.max_lag_hours and waiting:
+        problems.append(f"no new hour for {float(lag):.1f} h (alert after {args.max_lag_hours} h)"
+                        " while raw events are waiting")
+    if newest is None and waiting:
+        problems.append("the hourly table is empty while raw events are waiting")
+    rate = (sum(r["status"] == "succeeded" for r in runs) / len(runs)) if runs else None
+    return Health(
+        job_name=args.job_name, registered=job is not None,
+        active=None if job is None else bool(job[2]), schedule=None if job is None else job[1],
+        runs=runs, success_rate=rate, consecutive_failures=failures, last_success=last_success,
+        newest_hour_bucket=_iso(newest), lag_hours=None if lag is None else round(float(lag), 2),
+        unaggregated_events_waiting=waiting, healthy=not problems, problems=problems)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with connect() as conn:
+        health = check_health(conn, args)
+    if args.json:
+        print(json.dumps(asdict(health), indent=2))
+    else:
+        print(f"job              {health.job_name} ({health.schedule or 'not registered'}, "
+              f"{'active' if health.active else 'inactive'})")
+        rate = "n/a" if health.success_rate is None else f"{health.success_rate:.0%}"
+        print(f"last {len(health.runs)} runs     success rate {rate}, "
+              f"{health.consecutive_failures} failures in a row")
+        print(f"last success     {health.last_success or 'never'}")
+        print(f"newest hour      {health.newest_hour_bucket or 'none'} "
+              f"(lag {health.lag_hours if health.lag_hours is not None else 'n/a'} h)")
+        for run in health.runs[:5]:
+            print(f"  {run['start_time']}  {run['status']:9}  {(run['message'] or '')[:80]}")
+        print("HEALTHY" if health.healthy else "UNHEALTHY: " + "; ".join(health.problems))
+    return 0 if health.healthy else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="analytics_ops", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    schema_default = os.environ.get("DBT_SCHEMA", "public")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--job-name", default=DEFAULT_JOB,
+                       help=f"pg_cron job name (default {DEFAULT_JOB})")
+        p.add_argument("--schema", default=schema_default,
+                       help="schema of the aggregates and of analytics_refresh_aggregates() "
+                            "(default: $DBT_SCHEMA or public)")
+
+    p = sub.add_parser("register", help="schedule (or update) the hourly refresh job",
+                       description="Schedule the hourly job in the database where pg_cron runs. "
+                       "Running it again updates the same job; it never adds a second one.")
+    common(p)
+    p.add_argument("--schedule", default=DEFAULT_SCHEDULE,
+                   help=f"cron schedule, checked before it is sent (default '{DEFAULT_SCHEDULE}')")
+    p.add_argument("--purge-history-days", type=int, metavar="DAYS",
+                   help=f"also schedule {PURGE_JOB!r} ({PURGE_SCHEDULE}), deleting "
+                        "cron.job_run_details rows older than DAYS (7 is a good value): pg_cron "
+                        "never cleans them and a large history breaks Supabase upgrades")
+    p.add_argument("--dry-run", action="store_true", help="print what would be done, do nothing")
+    p.set_defaults(func=cmd_register)
+
+    p = sub.add_parser("unregister", help="remove the job(s) this script created, nothing else")
+    common(p)
+    p.add_argument("--dry-run", action="store_true", help="print what would be done, do nothing")
+    p.set_defaults(func=cmd_unregister)
+
+    p = sub.add_parser("status", help="health of the job and of the data; exit 1 when unhealthy",
+                       description="Last runs, success rate, failures in a row, last success and "
+                       "the newest hour's lag. Exit 0 healthy, 1 unhealthy (N failures in a row, "
+                       "or no new hour for H hours while raw events wait), 2 error.")
+    common(p)
+    p.add_argument("--source-schema", default="public",
+                   help="schema of the raw analytics_events (default public)")
+    p.add_argument("--runs", type=int, default=20, help="how many recent runs to read (20)")
+    p.add_argument("--max-failures", type=int, default=3,
+                   help="unhealthy at this many failed runs in a row (default 3)")
+    p.add_argument("--max-lag-hours", type=float, default=3,
+                   help="unhealthy when the newest hour is older than this (default 3)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except OpsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except psycopg.Error as exc:
+        print(f"error: the database said: {exc}".strip(), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
