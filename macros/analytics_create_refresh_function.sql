@@ -1,10 +1,14 @@
 {% macro analytics_create_refresh_function() -%}
-    {#- Post-hook of analytics_events_hourly_agg: (re)creates <schema>.analytics_refresh_aggregates(),
-        the function the pg_cron job calls. Its body is rendered from the same macros as the dbt
-        model and its incremental strategy (window, aggregation, replace), so the scheduled job
-        and `dbt run` cannot drift apart: every dbt run re-creates it from the current project.
-        Parameter defaults are the vars of the run that created it. -#}
-    {%- set fn = adapter.quote(this.schema) ~ '.analytics_refresh_aggregates' -%}
+    {#- on-run-end of `dbt run` / `dbt build`: (re)creates <schema>.analytics_refresh_aggregates(),
+        the function the pg_cron job calls. Its body is rendered from the same macros as the
+        models and their incremental strategy (window, aggregation, replace), in DAG order, in
+        one transaction under the same advisory lock, so the scheduled job and `dbt run` cannot
+        drift apart. Parameter defaults are the vars of the run that created it. -#}
+    {%- if flags.WHICH not in ('run', 'build') -%}
+        {{ return('select 1') }}
+    {%- endif -%}
+    {%- set schema = target.schema -%}
+    {%- set fn = adapter.quote(schema) ~ '.analytics_refresh_aggregates' -%}
     {%- set defaults = analytics_run_params() -%}
     {%- set params = {
         'as_of': 'p_as_of',
@@ -13,9 +17,11 @@
         'range_from': 'p_from',
         'range_to': 'p_to',
     } -%}
-    {%- set events = ref('stg_analytics_events') -%}
-    {%- set fresh = 'pg_temp.analytics_fresh_hourly' -%}
-    {%- set grain = analytics_model_grain('analytics_events_hourly_agg') -%}
+    {%- set relations = {
+        'events': analytics_relation('stg_analytics_events'),
+        'daily': analytics_relation('analytics_events_daily_agg'),
+        'members': analytics_relation('analytics_events_daily_members'),
+    } -%}
 create or replace function {{ fn }}(
     p_as_of timestamptz default now(),
     p_from timestamptz default null,
@@ -34,6 +40,7 @@ declare
     v_removed bigint;
     v_changed bigint;
     v_added bigint;
+    v_result jsonb := '{}';
 begin
     if p_lookback_hours < 0 or p_backfill_days < 1 then
         raise exception 'analytics_refresh_aggregates: lookback_hours must be >= 0 and backfill_days >= 1';
@@ -42,32 +49,36 @@ begin
         raise exception 'analytics_refresh_aggregates: give both p_from and p_to, with p_from < p_to';
     end if;
 
-    {{ analytics_lock_sql(this.schema, keyword='perform') }};
+    {{ analytics_lock_sql(schema, keyword='perform') }};
+{% for name in analytics_model_spec('all') %}
+    {%- set spec = analytics_model_spec(name) %}
+    {%- set target_relation = analytics_relation(name) %}
+    {%- set fresh = 'analytics_fresh_' ~ loop.index %}
+    {%- set window_sql = analytics_window_sql(target_relation, params, true, spec.grain, spec.bucket) %}
 
+    -- {{ name }}
     select run_window.window_start, run_window.window_end
     into v_window_start, v_window_end
-    from ({{ grain.window_sql(this, params, true) | indent(8) }}) as run_window;
+    from ({{ window_sql | indent(8) }}) as run_window;
 
-    if to_regclass('{{ fresh }}') is not null then
-        drop table {{ fresh }};
+    if to_regclass('pg_temp.{{ fresh }}') is not null then
+        drop table pg_temp.{{ fresh }};
     end if;
-    create temporary table analytics_fresh_hourly on commit drop as
-    {{ analytics_hourly_agg_sql(events, this, params, true) | indent(4) }};
+    create temporary table {{ fresh }} on commit drop as
+    {{ analytics_model_sql(name, relations, target_relation, params, true) | indent(4) }};
 
     {{ analytics_replace_buckets_sql(
-        target=this,
-        fresh=fresh,
-        window_sql=grain.window_sql(this, params, true),
-        bucket=grain.bucket,
-        measures=grain.measures,
+        target=target_relation,
+        fresh='pg_temp.' ~ fresh,
+        window_sql=window_sql,
+        spec=spec,
         into='v_removed, v_changed, v_added') | indent(4) }};
 
-    return jsonb_build_object(
-        'as_of', p_as_of,
-        'window_start', v_window_start,
-        'window_end', v_window_end,
-        'hourly', jsonb_build_object('removed', v_removed, 'changed', v_changed, 'added', v_added)
-    );
+    v_result := v_result || jsonb_build_object('{{ name }}', jsonb_build_object(
+        'window_start', v_window_start, 'window_end', v_window_end,
+        'removed', v_removed, 'changed', v_changed, 'added', v_added));
+{% endfor %}
+    return jsonb_build_object('as_of', p_as_of) || v_result;
 end
 $analytics_refresh$;
 

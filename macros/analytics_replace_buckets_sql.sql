@@ -1,17 +1,25 @@
-{% macro analytics_replace_buckets_sql(target, fresh, window_sql, bucket, measures, into=none) -%}
-    {#- Make every bucket of the window exactly equal to `fresh` in one statement: rows that
-        vanished are deleted, rows whose numbers changed are updated (updated_at moves only
-        then), new rows are inserted with created_at = updated_at = now(). The grain's label
-        is matched NULL-safely. Buckets outside the window are not touched. Returns one row:
-        rows_removed, rows_changed, rows_added. -#}
-    {%- set keys = ['project_id', 'event_type'] -%}
+{% macro analytics_replace_buckets_sql(target, fresh, window_sql, spec, into=none) -%}
+    {#- Make every bucket of the window exactly equal to `fresh`, in one statement: rows that
+        vanished are deleted, rows whose measures changed are updated (updated_at moves only
+        then), new rows are inserted (created_at = updated_at = now()). Nullable keys (the label)
+        are matched NULL-safely. Buckets outside the window are not touched. `spec` is the
+        model's entry of analytics_model_spec. Returns one row: rows_removed, rows_changed,
+        rows_added (into plpgsql variables when `into` is given). -#}
+    {%- set bucket = spec.bucket -%}
+    {%- set keys = spec.key_columns -%}
+    {%- set nullable = spec.nullable_keys -%}
+    {%- set measures = spec.measures -%}
     {%- set match -%}
         fresh.{{ bucket }} = old.{{ bucket }}
         {%- for key in keys %}
         and fresh.{{ key }} = old.{{ key }}
         {%- endfor %}
-        and fresh.event_label is not distinct from old.event_label
+        {%- for key in nullable %}
+        and fresh.{{ key }} is not distinct from old.{{ key }}
+        {%- endfor %}
     {%- endset -%}
+    {%- set columns = keys + nullable + [bucket] + measures
+        + (['created_at', 'updated_at'] if spec.timestamps else []) -%}
 with run_window as (
 
     {{ window_sql }}
@@ -35,6 +43,7 @@ removed as (
 
 changed as (
 
+    {%- if measures %}
     update {{ target }} as old
     set
         {%- for measure in measures %}
@@ -47,18 +56,20 @@ changed as (
         and ({% for m in measures %}old.{{ m }}{{ ', ' if not loop.last }}{% endfor %})
         is distinct from ({% for m in measures %}fresh.{{ m }}{{ ', ' if not loop.last }}{% endfor %})
     returning 1
+    {%- else %}
+    select 1 where false
+    {%- endif %}
 
 ),
 
 added as (
 
-    insert into {{ target }} (
-        {{ keys | join(', ') }}, event_label, {{ bucket }},
-        {{ measures | join(', ') }}, created_at, updated_at
-    )
+    insert into {{ target }} ({{ columns | join(', ') }})
     select
-        {% for key in keys %}fresh.{{ key }}, {% endfor %}fresh.event_label, fresh.{{ bucket }},
-        {% for m in measures %}fresh.{{ m }}, {% endfor %}now(), now()
+        {%- for column in columns %}
+        {{ 'now()' if column in ('created_at', 'updated_at') else 'fresh.' ~ column }}
+        {{- ',' if not loop.last }}
+        {%- endfor %}
     from {{ fresh }} as fresh
     where not exists (
         select from {{ target }} as old

@@ -2,11 +2,11 @@
     {#- Custom incremental strategy `analytics_replace`: the window's buckets become exactly the
         freshly aggregated rows (NULL-safe on event_label, deletions honoured), nothing outside
         the window changes. dbt's delete+insert, merge and microbatch never match a NULL label. -#}
-    {%- set grain = analytics_model_grain(model.name) -%}
+    {%- set spec = analytics_model_spec(model.name) -%}
     {{ analytics_replace_buckets_sql(
         target=arg_dict['target_relation'],
         fresh=arg_dict['temp_relation'],
-        window_sql=grain.window_sql(arg_dict['target_relation'], analytics_run_params(), true),
-        bucket=grain.bucket,
-        measures=grain.measures) }}
+        window_sql=analytics_window_sql(
+            arg_dict['target_relation'], analytics_run_params(), true, spec.grain, spec.bucket),
+        spec=spec) }}
 {%- endmacro %}

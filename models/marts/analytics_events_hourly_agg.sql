@@ -1,9 +1,5 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='analytics_replace',
-        on_schema_change='fail',
-        pre_hook=["{{ analytics_lock_sql() }}"],
         post_hook=[
             "{{ analytics_ensure_identity('id') }}",
             "{{ analytics_ensure_index('analytics_events_hourly_agg_grain_key',
@@ -15,15 +11,15 @@
                 '(project_id, event_type, hour_bucket desc)') }}",
             "{{ analytics_ensure_index('idx_events_hourly_label_hour',
                 '(project_id, event_label, hour_bucket desc) where event_label is not null') }}",
-            "{{ analytics_create_refresh_function() }}",
         ],
     )
 }}
 
 {#- One row per project, event type, label and completed UTC hour. The SQL is in
-    macros/analytics_hourly_agg_sql.sql: the pg_cron refresh function renders the same macro. -#}
-{{ analytics_hourly_agg_sql(
-    events=ref('stg_analytics_events'),
+    macros/analytics_events_agg_sql.sql, which the pg_cron refresh function renders too. -#}
+{{ analytics_model_sql(
+    model_name=this.name,
+    relations={'events': ref('stg_analytics_events')},
     target=this,
     params=analytics_run_params(),
     incremental=is_incremental()) }}

@@ -1,0 +1,191 @@
+{% macro analytics_create_dashboard_functions() -%}
+    {#- on-run-end of `dbt run` / `dbt build`: the plan's dashboard queries as SQL functions the
+        frontend calls over the Supabase API (rpc). SECURITY INVOKER, so the caller's RLS
+        applies; STABLE; a fixed empty search_path; EXECUTE for authenticated (and
+        service_role) only. Distinct counts are exact: they come from the de-duplicated member
+        tables, never from adding up per-hour or per-label counts.
+          analytics_event_series(project, from, to [, granularity])  buckets starting in
+              [from, to) by event type: 'hour' up to 7 days, 'day' up to 90, 'week' beyond
+          analytics_label_performance(project, from, to [, event_type])  per label, days
+              starting in [from, to)
+          analytics_kpi_totals(project, from, to)  hours starting in [from, to) -#}
+    {%- if flags.WHICH not in ('run', 'build') -%}
+        {{ return('select 1') }}
+    {%- endif -%}
+    {%- set s = adapter.quote(target.schema) -%}
+    {%- set hourly = analytics_relation('analytics_events_hourly_agg') -%}
+    {%- set hourly_members = analytics_relation('analytics_events_hourly_members') -%}
+    {%- set daily = analytics_relation('analytics_events_daily_agg') -%}
+    {%- set daily_members = analytics_relation('analytics_events_daily_members') -%}
+    {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
+    {%- set tz = analytics_time_zone() -%}
+create or replace function {{ s }}.analytics_event_series(
+    p_project_id text,
+    p_from timestamptz,
+    p_to timestamptz,
+    p_granularity text default null
+)
+returns table (
+    bucket timestamptz,
+    event_type text,
+    event_count bigint,
+    unique_visitors bigint,
+    unique_sessions bigint
+)
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $fn$
+declare
+    granularity text := coalesce(p_granularity, case
+        when p_to - p_from <= interval '7 days' then 'hour'
+        when p_to - p_from <= interval '90 days' then 'day'
+        else 'week'
+    end);
+begin
+    if granularity not in ('hour', 'day', 'week') then
+        raise exception 'analytics_event_series: granularity must be hour, day or week, not %',
+            granularity;
+    end if;
+    if granularity = 'hour' then
+        return query
+        with counts as (
+            select h.hour_bucket as b, h.event_type as t, sum(h.event_count)::bigint as n
+            from {{ hourly }} as h
+            where h.project_id = p_project_id and h.hour_bucket >= p_from and h.hour_bucket < p_to
+            group by 1, 2
+        ),
+        uniques as (
+            select m.hour_bucket as b, m.event_type as t,
+                count(distinct m.member_id) filter (where m.member_kind = 'visitor') as v,
+                count(distinct m.member_id) filter (where m.member_kind = 'session') as s
+            from {{ hourly_members }} as m
+            where m.project_id = p_project_id and m.hour_bucket >= p_from and m.hour_bucket < p_to
+            group by 1, 2
+        )
+        select c.b, c.t, c.n, coalesce(u.v, 0), coalesce(u.s, 0)
+        from counts as c left join uniques as u on u.b = c.b and u.t = c.t
+        order by 1, 2;
+    elsif granularity = 'day' then
+        return query
+        with counts as (
+            select d.day_bucket as b, d.event_type as t, sum(d.event_count)::bigint as n
+            from {{ daily }} as d
+            where d.project_id = p_project_id and d.day_bucket >= p_from and d.day_bucket < p_to
+            group by 1, 2
+        ),
+        uniques as (
+            select m.day_bucket as b, m.event_type as t,
+                count(distinct m.member_id) filter (where m.member_kind = 'visitor') as v,
+                count(distinct m.member_id) filter (where m.member_kind = 'session') as s
+            from {{ daily_members }} as m
+            where m.project_id = p_project_id and m.day_bucket >= p_from and m.day_bucket < p_to
+            group by 1, 2
+        )
+        select c.b, c.t, c.n, coalesce(u.v, 0), coalesce(u.s, 0)
+        from counts as c left join uniques as u on u.b = c.b and u.t = c.t
+        order by 1, 2;
+    else
+        return query
+        with counts as (
+            select w.week_bucket as b, w.event_type as t, sum(w.event_count)::bigint as n
+            from {{ weekly }} as w
+            where w.project_id = p_project_id and w.week_bucket >= p_from and w.week_bucket < p_to
+            group by 1, 2
+        ),
+        uniques as (
+            select date_trunc('week', m.day_bucket, '{{ tz }}') as b, m.event_type as t,
+                count(distinct m.member_id) filter (where m.member_kind = 'visitor') as v,
+                count(distinct m.member_id) filter (where m.member_kind = 'session') as s
+            from {{ daily_members }} as m
+            where m.project_id = p_project_id
+                and date_trunc('week', m.day_bucket, '{{ tz }}') >= p_from
+                and date_trunc('week', m.day_bucket, '{{ tz }}') < p_to
+            group by 1, 2
+        )
+        select c.b, c.t, c.n, coalesce(u.v, 0), coalesce(u.s, 0)
+        from counts as c left join uniques as u on u.b = c.b and u.t = c.t
+        order by 1, 2;
+    end if;
+end
+$fn$;
+
+create or replace function {{ s }}.analytics_label_performance(
+    p_project_id text,
+    p_from timestamptz,
+    p_to timestamptz,
+    p_event_type text default 'widget_visible'
+)
+returns table (event_label text, event_count bigint, unique_visitors bigint)
+language sql
+stable
+security invoker
+set search_path = ''
+as $fn$
+    with counts as (
+        select d.event_label as l, sum(d.event_count)::bigint as n
+        from {{ daily }} as d
+        where d.project_id = p_project_id and d.event_type = p_event_type
+            and d.event_label is not null and d.day_bucket >= p_from and d.day_bucket < p_to
+        group by 1
+    ),
+    uniques as (
+        select m.event_label as l, count(distinct m.member_id) as v
+        from {{ daily_members }} as m
+        where m.project_id = p_project_id and m.event_type = p_event_type
+            and m.event_label is not null and m.member_kind = 'visitor'
+            and m.day_bucket >= p_from and m.day_bucket < p_to
+        group by 1
+    )
+    select c.l, c.n, coalesce(u.v, 0)
+    from counts as c left join uniques as u on u.l = c.l
+    order by c.n desc, c.l
+$fn$;
+
+create or replace function {{ s }}.analytics_kpi_totals(
+    p_project_id text,
+    p_from timestamptz,
+    p_to timestamptz
+)
+returns table (event_count bigint, unique_visitors bigint, unique_sessions bigint)
+language sql
+stable
+security invoker
+set search_path = ''
+as $fn$
+    select
+        (
+            select coalesce(sum(h.event_count), 0)::bigint
+            from {{ hourly }} as h
+            where h.project_id = p_project_id and h.hour_bucket >= p_from and h.hour_bucket < p_to
+        ),
+        count(distinct m.member_id) filter (where m.member_kind = 'visitor'),
+        count(distinct m.member_id) filter (where m.member_kind = 'session')
+    from {{ hourly_members }} as m
+    where m.project_id = p_project_id and m.hour_bucket >= p_from and m.hour_bucket < p_to
+$fn$;
+
+do $grants$
+declare
+    fn text;
+    api_role text;
+begin
+    foreach fn in array array[
+        '{{ s }}.analytics_event_series(text, timestamptz, timestamptz, text)',
+        '{{ s }}.analytics_label_performance(text, timestamptz, timestamptz, text)',
+        '{{ s }}.analytics_kpi_totals(text, timestamptz, timestamptz)'
+    ] loop
+        execute format('revoke all on function %s from public', fn);
+        for api_role in
+            select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role')
+        loop
+            execute format('revoke all on function %s from %I', fn, api_role);
+            if api_role <> 'anon' then
+                execute format('grant execute on function %s to %I', fn, api_role);
+            end if;
+        end loop;
+    end loop;
+end
+$grants$
+{%- endmacro %}

@@ -1,0 +1,14 @@
+{% macro analytics_model_sql(model_name, relations, target, params, incremental) -%}
+    {#- The SELECT of each maintained model. `relations` holds the upstream relations: from
+        ref() in the models (so unit tests can replace them), built by name in the refresh
+        function. -#}
+    {%- set spec = analytics_model_spec(model_name) -%}
+    {%- if model_name in ('analytics_events_hourly_agg', 'analytics_events_daily_agg') -%}
+        {{ analytics_events_agg_sql(relations.events, target, params, incremental, spec.grain) }}
+    {%- elif model_name in ('analytics_events_hourly_members', 'analytics_events_daily_members') -%}
+        {{ analytics_members_sql(relations.events, target, params, incremental, spec.grain,
+            'event_label' in spec.nullable_keys) }}
+    {%- else -%}
+        {{ analytics_weekly_agg_sql(relations.daily, relations.members, target, params, incremental) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,49 @@
+{% macro analytics_window_sql(target, params, incremental, grain='hour', bucket='hour_bucket') -%}
+    {#- One row: [window_start, window_end), the span of raw time whose buckets this run rebuilds.
+        window_start is a bucket start (an hour in UTC, or a day / ISO week in the rollup time
+        zone); window_end is always the last completed UTC hour before as_of, or the end of the
+        re-aggregation range's last bucket when that comes first.
+        First build / --full-refresh: from the bucket holding as_of - backfill_days.
+        Incremental: from the bucket holding the earlier of the lookback start and the first
+        moment no run has aggregated yet (the hour after the newest stored hour; for days and
+        weeks the newest stored bucket itself, which may be partial), so a run after an outage
+        catches up every missed bucket; or exactly the re-aggregation range when one is given.
+        Bucket arithmetic is done in local time, so DST days are 23 or 25 hours long. -#}
+    {%- set tz = 'UTC' if grain == 'hour' else analytics_time_zone() -%}
+    {%- set step = "interval '1 " ~ grain ~ "'" -%}
+    {%- set as_of_hour = "date_trunc('hour', " ~ params.as_of ~ ", 'UTC')" -%}
+    {%- set range_end = "(date_trunc('hour', " ~ params.range_to
+        ~ " - interval '1 microsecond', 'UTC') + interval '1 hour')" -%}
+    select
+        {%- if incremental %}
+        date_trunc(
+            '{{ grain }}',
+            coalesce(
+                {{ params.range_from }},
+                least(
+                    {{ as_of_hour }} - make_interval(hours => {{ params.lookback_hours }}),
+                    coalesce(
+                        (select max(stored.{{ bucket }}) from {{ target }} as stored)
+                        {%- if grain == 'hour' %} + interval '1 hour'{% endif %},
+                        {{ as_of_hour }} - make_interval(hours => {{ params.backfill_hours }})
+                    )
+                )
+            ),
+            '{{ tz }}'
+        ) as window_start,
+        least(
+            {{ as_of_hour }},
+            (
+                date_trunc('{{ grain }}', {{ range_end }} - interval '1 microsecond', '{{ tz }}')
+                at time zone '{{ tz }}' + {{ step }}
+            ) at time zone '{{ tz }}'
+        ) as window_end
+        {%- else %}
+        date_trunc(
+            '{{ grain }}',
+            {{ as_of_hour }} - make_interval(hours => {{ params.backfill_hours }}),
+            '{{ tz }}'
+        ) as window_start,
+        {{ as_of_hour }} as window_end
+        {%- endif %}
+{%- endmacro %}

@@ -1,0 +1,35 @@
+{{ config(materialized='view') }}
+
+{#- One row per project and day (rollup time zone): interactions divided by impressions
+    (event types set by vars), NULL on a day without impressions. -#}
+with daily as (
+
+    select * from {{ ref('analytics_events_daily_agg') }}
+
+),
+
+final as (
+
+    select
+        project_id,
+        day_bucket,
+        coalesce(sum(event_count) filter (
+            where event_type = '{{ var("engagement_interaction_type", "interaction") }}'
+        ), 0)::bigint as interactions,
+        coalesce(sum(event_count) filter (
+            where event_type = '{{ var("engagement_impression_type", "impression") }}'
+        ), 0)::bigint as impressions,
+        coalesce(sum(event_count) filter (
+            where event_type = '{{ var("engagement_interaction_type", "interaction") }}'
+        ), 0)::numeric
+        / nullif(sum(event_count) filter (
+            where event_type = '{{ var("engagement_impression_type", "impression") }}'
+        ), 0) as engagement_rate
+    from daily
+    group by
+        project_id,
+        day_bucket
+
+)
+
+select * from final

@@ -1,0 +1,20 @@
+{{
+    config(
+        post_hook=[
+            "{{ analytics_ensure_index('analytics_events_daily_agg_grain_key',
+                'unique nulls not distinct (day_bucket, project_id, event_type, event_label)',
+                constraint=true) }}",
+            "{{ analytics_ensure_index('idx_events_daily_project_day',
+                '(project_id, day_bucket desc)') }}",
+        ],
+    )
+}}
+
+{#- One row per project, event type, label and day (rollup time zone), from the raw events, so
+    the distinct counts are exact for the day. SQL: macros/analytics_events_agg_sql.sql. -#}
+{{ analytics_model_sql(
+    model_name=this.name,
+    relations={'events': ref('stg_analytics_events')},
+    target=this,
+    params=analytics_run_params(),
+    incremental=is_incremental()) }}

@@ -1,0 +1,52 @@
+{{
+    config(
+        materialized='view',
+        pre_hook=["{{ analytics_open_hours_function() }}"],
+    )
+}}
+
+{#- One row per project, event type, label and UTC hour, up to now: the completed hours from
+    analytics_events_hourly_agg plus the hours after the newest stored one (the open hour)
+    aggregated from the raw events, so a dashboard's last bar is never missing. -#}
+{%- set private = adapter.quote(var('policy_schema', 'analytics_private')) -%}
+{%- set open_hours = private ~ '.' ~ adapter.quote(('analytics_open_hours__' ~ this.schema)[:63]) -%}
+
+with stored as (
+
+    select
+        project_id,
+        event_type,
+        event_label,
+        hour_bucket,
+        event_count,
+        unique_visitors,
+        unique_sessions,
+        false as is_open_hour
+    from {{ ref('analytics_events_hourly_agg') }}
+
+),
+
+open_hours as (
+
+    select
+        project_id,
+        event_type,
+        event_label,
+        hour_bucket,
+        event_count,
+        unique_visitors,
+        unique_sessions,
+        true as is_open_hour
+    from {{ open_hours }}()
+
+),
+
+final as (
+
+    select * from stored
+    union all
+    select * from open_hours
+
+)
+
+select * from final

@@ -1,0 +1,24 @@
+{{
+    config(
+        post_hook=[
+            "{{ analytics_ensure_index('analytics_events_weekly_agg_grain_key',
+                'unique nulls not distinct (week_bucket, project_id, event_type, event_label)',
+                constraint=true) }}",
+            "{{ analytics_ensure_index('idx_events_weekly_project_week',
+                '(project_id, week_bucket desc)') }}",
+        ],
+    )
+}}
+
+{#- One row per project, event type, label and ISO week (rollup time zone). Counts are summed
+    from the daily rollup; distinct counts come from the week's de-duplicated daily members.
+    SQL: macros/analytics_weekly_agg_sql.sql. -#}
+{{ analytics_model_sql(
+    model_name=this.name,
+    relations={
+        'daily': ref('analytics_events_daily_agg'),
+        'members': ref('analytics_events_daily_members'),
+    },
+    target=this,
+    params=analytics_run_params(),
+    incremental=is_incremental()) }}
