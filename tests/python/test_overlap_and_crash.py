@@ -4,6 +4,7 @@ table exactly as it was. Both use real separate processes against the real Postg
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import tempfile
 import threading
@@ -25,16 +26,20 @@ def seed(project: Project) -> None:
                     for h in range(9) for p in ("p1", "p2") for label in (None, "a", " ")])
 
 
-def start_dbt(project: Project, as_of) -> subprocess.Popen:
+def start_dbt(project: Project, as_of, select: str = "analytics_events_hourly_agg"
+              ) -> subprocess.Popen:
+    """`dbt run --select ...` in its own process, as a scheduler would start it."""
     target = tempfile.mkdtemp(prefix="dbt-target-")
-    args = [str(VENV_BIN / "dbt"), "run", "--target-path", target, "--vars",
-            f'{{"source_schema": "{project.schema}", "as_of": "{as_of.isoformat()}"}}']
+    variables = {"source_schema": project.schema, "app_schema": project.schema,
+                 "policy_schema": f"{project.schema}_private", "as_of": as_of.isoformat()}
+    args = [str(VENV_BIN / "dbt"), "run", "--select", select, "--target-path", target,
+            "--vars", json.dumps(variables)]
     return subprocess.Popen(args, cwd=ROOT, env=dbt_env(project.schema),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def wait_for(conn: psycopg.Connection, query: str, params: tuple, expected,
-             timeout: float = 90) -> None:
+             timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if conn.execute(query, params).fetchone()[0] == expected:
@@ -61,18 +66,22 @@ def test_concurrent_dbt_runs_and_cron_refresh_are_serialized(project: Project) -
     holder = connect(autocommit=False)
     holder.execute("select pg_advisory_xact_lock(hashtext('analytics_events_agg'), hashtext(%s))",
                    (project.schema,))
-    runs = [start_dbt(project, AS_OF), start_dbt(project, AS_OF)]
     results: list = []
-    cron = threading.Thread(target=lambda: results.append(_refresh_in_own_session(project)))
-    cron.start()
-    # all three are queued behind the lock: none has touched the table yet
-    wait_for(project.conn, WAITING_FOR_ADVISORY, (), 3)
-    holder.rollback()
-    holder.close()
+    try:
+        runs = [start_dbt(project, AS_OF), start_dbt(project, AS_OF)]
+        cron = threading.Thread(target=lambda: results.append(_refresh_in_own_session(project)))
+        cron.start()
+        # all three are queued behind the lock: none has touched the table yet
+        wait_for(project.conn, WAITING_FOR_ADVISORY, (), 3)
+    finally:
+        holder.rollback()
+        holder.close()
     outputs = [p.communicate(timeout=180)[0] for p in runs]
     cron.join(timeout=180)
     assert [p.returncode for p in runs] == [0, 0], "\n".join(outputs)
     assert results and results[0]["as_of"].startswith("2026-03-01T09:05")
+    for run in results[0].values():
+        assert not isinstance(run, dict) or run["window_end"].startswith("2026-03-01T09:00")
     oracle = HourlyOracle()
     oracle.run(raw_before, BEFORE)
     oracle.run(project.raw_rows(), AS_OF)
@@ -95,19 +104,33 @@ def test_run_killed_half_way_leaves_table_as_before(project: Project) -> None:
     project.execute("delete from {schema}.analytics_events where project_id = 'p2'")
     before = project.full_rows()
 
-    # Hold a row lock on the refresh function so the run blocks in its last post-hook, after
-    # its strategy has already rewritten the table inside the run's transaction.
+    # Hold the catalog row of the table: the run blocks in its security post-hook, after its
+    # strategy has already rewritten the table inside the run's transaction.
     blocker = connect(autocommit=False)
-    blocker.execute(f'alter function "{project.schema}".analytics_refresh_aggregates'
-                    "(timestamptz, timestamptz, timestamptz, integer, integer) "
-                    "set work_mem = '8MB'")
+    blocker.execute(f'grant select on "{project.schema}".analytics_events_hourly_agg to public')
     run = start_dbt(project, AS_OF)
+    try:
+        _kill_when_blocked(project, run)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    _wait_gone(project)
+    assert project.full_rows() == before
+
+    # the next run does the work in full
+    project.dbt_run(AS_OF)
+    oracle = HourlyOracle()
+    oracle.run(raw_before, BEFORE)
+    oracle.run(project.raw_rows(), AS_OF)
+    assert project.hourly() == oracle.table
+
+
+def _kill_when_blocked(project: Project, run: subprocess.Popen) -> None:
     blocked = """
         select count(*) from pg_stat_activity
-        where wait_event_type = 'Lock' and query ilike '%%create or replace function%%'
-          and query ilike %s
+        where wait_event_type = 'Lock' and query ilike %s
     """
-    wait_for(project.conn, blocked, (f"%{project.schema}%",), 1)
+    wait_for(project.conn, blocked, (f"%{project.schema}%analytics_events_hourly_agg%",), 1)
     # The run has already rewritten the table in its transaction by now: it holds the
     # row-exclusive lock that only its DML takes (its uncommitted changes are invisible to us).
     wrote = """
@@ -119,17 +142,11 @@ def test_run_killed_half_way_leaves_table_as_before(project: Project) -> None:
     wait_for(project.conn, wrote, (f'"{project.schema}".analytics_events_hourly_agg',), 1)
     run.kill()
     run.wait()
-    blocker.rollback()
-    blocker.close()
-    wait_for(project.conn, blocked, (f"%{project.schema}%",), 0)
-    wait_for(project.conn, "select count(*) from pg_stat_activity where query ilike %s "
-             "and state <> 'idle' and pid <> pg_backend_pid()",
-             (f"%{project.schema}%analytics_refresh_aggregates%",), 0)
-    assert project.full_rows() == before
 
-    # the next run does the work in full
-    project.dbt_run(AS_OF)
-    oracle = HourlyOracle()
-    oracle.run(raw_before, BEFORE)
-    oracle.run(project.raw_rows(), AS_OF)
-    assert project.hourly() == oracle.table
+
+def _wait_gone(project: Project) -> None:
+    """The killed run's backend has rolled back and left (it noticed its client is gone)."""
+    wait_for(project.conn, "select count(*) from pg_stat_activity where query ilike %s "
+             "and state <> 'idle' and pid <> pg_backend_pid() "
+             "and query not ilike '%%pg_stat_activity%%'",
+             (f"%{project.schema}%analytics_events_hourly_agg%",), 0)
