@@ -60,6 +60,9 @@ begin
     if exists (select from pg_roles where rolname = 'authenticated') then
         grant execute on function {{ fn }}() to authenticated;
     end if;
+    if exists (select from pg_roles where rolname = 'service_role') then
+        grant execute on function {{ fn }}() to service_role;
+    end if;
 end
 $grants$
 {%- endmacro %}

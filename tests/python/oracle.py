@@ -90,3 +90,51 @@ class HourlyOracle:
             h += HOUR
         self.table = {k: v for k, v in self.table.items() if k[3] not in hours}
         self.table.update(aggregate(rows, hours))
+
+
+def bucket_of(grain: str, tz: str = "UTC"):
+    """The bucket function of a grain: UTC hour, or local day / ISO week (Monday) in `tz`."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+
+    def bucket(ts: dt.datetime) -> dt.datetime:
+        if grain == "hour":
+            return hour_of(ts)
+        local = ts.astimezone(zone)
+        day = local.date()
+        if grain == "week":
+            day = day - dt.timedelta(days=day.weekday())
+        return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+
+    return bucket
+
+
+def truth(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC",
+          since: dt.datetime | None = None) -> dict[Key, Numbers]:
+    """What a bucket table must hold once every run has seen every change: the raw events of
+    completed hours (before the hour of as_of), in buckets starting at or after `since`."""
+    end = hour_of(as_of)
+    bucket = bucket_of(grain, tz)
+    kept = [r for r in rows if r["created_at"] is not None and r["created_at"] < end]
+    table = aggregate(kept, bucket=bucket)
+    return {k: v for k, v in table.items() if since is None or k[3] >= since}
+
+
+def members(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC",
+            with_label: bool = False) -> set[tuple]:
+    """The de-duplicated (project, type, [label,] bucket, kind, id) rows of completed hours."""
+    end = hour_of(as_of)
+    bucket = bucket_of(grain, tz)
+    out = set()
+    for r in rows:
+        if (r["project_id"] is None or r["event_type"] is None or r["created_at"] is None
+                or r["created_at"] >= end):
+            continue
+        head = (str(r["project_id"]), r["event_type"])
+        if with_label:
+            head += (clean_label(r["event_label"]),)
+        for kind, value in (("visitor", r["visitor_id"]), ("session", r["session_id"])):
+            if value is not None:
+                out.add((*head, bucket(r["created_at"]), kind, value))
+    return out

@@ -21,7 +21,11 @@ VISIBLE = {
     ERIN: set(PROJECTS),
     FRANK: set(),
 }
-EXPOSED = ("analytics_events_hourly_agg",)
+TABLES = ("analytics_events_hourly_agg", "analytics_events_daily_agg",
+          "analytics_events_weekly_agg", "analytics_events_hourly_members",
+          "analytics_events_daily_members")
+VIEWS = ("analytics_events_hourly_live", "analytics_engagement_daily")
+EXPOSED = TABLES + VIEWS
 AS_OF = ts("2026-03-01 12:05")
 
 
@@ -30,7 +34,8 @@ def secured(project: Project) -> Project:
     project.insert([{"project_id": p, "event_type": "impression", "event_label": label,
                      "visitor_id": f"v{h}", "created_at": ts("2026-03-01 00:30") + h * (
                          ts("2026-03-01 01:00") - ts("2026-03-01 00:00"))}
-                    for p in PROJECTS for h in range(12) for label in (None, "hero")])
+                    for p in PROJECTS for h in range(13) for label in (None, "hero")])
+    # hour 12:00 is still open at AS_OF: only the live view shows it, from the raw rows
     project.dbt_run(AS_OF)
     load_identities(project.conn, project.schema)
     return project
@@ -53,15 +58,13 @@ def test_each_identity_sees_exactly_its_tenants_rows(secured: Project, relation:
         visible_projects(secured, relation, "anon", None)
 
 
-@pytest.mark.parametrize("relation", EXPOSED)
+@pytest.mark.parametrize("relation", TABLES)
 @pytest.mark.parametrize("role", ["anon", "authenticated", "service_role"])
 def test_no_api_role_can_write(secured: Project, relation: str, role: str) -> None:
     target = sql.SQL("{}.{}").format(sql.Identifier(secured.schema), sql.Identifier(relation))
     statements = [
-        sql.SQL("insert into {} (project_id, event_type, hour_bucket, event_count, "
-                "unique_visitors, unique_sessions, created_at, updated_at) "
-                "values ('proj_a', 'x', now(), 1, 1, 1, now(), now())").format(target),
-        sql.SQL("update {} set event_count = 0").format(target),
+        sql.SQL("insert into {} (project_id, event_type) values ('proj_a', 'x')").format(target),
+        sql.SQL("update {} set project_id = project_id").format(target),
         sql.SQL("delete from {}").format(target),
         sql.SQL("truncate {}").format(target),
     ]
@@ -70,6 +73,34 @@ def test_no_api_role_can_write(secured: Project, relation: str, role: str) -> No
             as_identity(secured.conn, role, ALICE, statement + sql.SQL(" returning 1")
                         if not statement.as_string(secured.conn).startswith("truncate")
                         else statement)
+
+
+def test_live_view_open_hour_is_isolated_too(secured: Project) -> None:
+    query = sql.SQL("select distinct project_id from {}.analytics_events_hourly_live "
+                    "where is_open_hour").format(sql.Identifier(secured.schema))
+    for sub, expected in VISIBLE.items():
+        assert {r[0] for r in as_identity(secured.conn, "authenticated", sub, query)} == expected
+    assert {r[0] for r in secured.conn.execute(query)} == set(PROJECTS)  # the owner sees all
+
+
+def test_dashboard_functions_apply_rls(secured: Project) -> None:
+    s = sql.Identifier(secured.schema)
+    calls = {
+        "kpi": sql.SQL("select * from {}.analytics_kpi_totals(%s, '2026-03-01', '2026-03-02')"),
+        "series": sql.SQL("select count(*) from {}.analytics_event_series("
+                          "%s, '2026-03-01', '2026-03-02')"),
+        "labels": sql.SQL("select count(*) from {}.analytics_label_performance("
+                          "%s, '2026-03-01', '2026-03-02', 'impression')"),
+    }
+    for name, query in calls.items():
+        q = query.format(s)
+        own = as_identity(secured.conn, "authenticated", ALICE, q, ("proj_a",))[0]
+        other = as_identity(secured.conn, "authenticated", ALICE, q, ("proj_c",))[0]
+        assert own[0] > 0, name
+        assert other[0] == 0, name  # Bob's project: nothing, not even counts
+        assert as_identity(secured.conn, "authenticated", CAROL, q, ("proj_c",))[0] == own
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            as_identity(secured.conn, "anon", None, q, ("proj_a",))
 
 
 def test_refresh_function_is_not_callable_by_api_roles(secured: Project) -> None:
@@ -128,7 +159,7 @@ def catalog(p: Project) -> dict[str, list[tuple]]:
 def test_full_refresh_keeps_security_and_readers_never_see_other_tenants(
         secured: Project) -> None:
     first = catalog(secured)
-    assert len(first["policies"]) == 2 * len(EXPOSED)
+    assert len(first["policies"]) == 2 * len(TABLES)
     assert ("analytics_events_hourly_agg", "authenticated", "SELECT") in first["grants"]
     assert not [g for g in first["grants"] if g[1] == "anon"]
     assert not [g for g in first["grants"]
@@ -153,7 +184,7 @@ def test_full_refresh_keeps_security_and_readers_never_see_other_tenants(
         t.start()
     try:
         for _ in range(3):
-            secured.dbt_run(AS_OF, full_refresh=True, select="analytics_events_hourly_agg")
+            secured.dbt_run(AS_OF, full_refresh=True)
     finally:
         stop.set()
         for t in threads:
@@ -172,6 +203,7 @@ def test_incremental_runs_do_not_recreate_policies(secured: Project) -> None:
             (f'"{secured.schema}".analytics_events_hourly_agg',)).fetchall()
 
     before = policy_oids()
+    assert len(before) == 2
     secured.dbt_run(AS_OF)
     secured.dbt_run(ts("2026-03-01 13:05"))
     assert policy_oids() == before  # no DROP POLICY, so no ACCESS EXCLUSIVE lock per refresh

@@ -1,0 +1,178 @@
+"""Daily and weekly rollups, the member tables, the live view, engagement and the dashboard
+functions, compared after several incremental runs with the Python oracle over the raw rows:
+a visitor active in many hours of one day, weeks across a month and a year boundary, a non-UTC
+rollup zone, late events inside the lookback, a deletion and an outage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+
+import pytest
+from conftest import Project, ts
+from oracle import bucket_of, clean_label, hour_of, members, truth
+from psycopg import sql
+
+HOUR = dt.timedelta(hours=1)
+START = ts("2025-12-26 00:00")  # Friday; the ISO week of 2025-12-29 spans the new year
+FIRST = ts("2025-12-30 06:05")
+RUNS = [FIRST + h * HOUR for h in (1, 2, 3, 9, 10, 30, 31, 60, 61, 62, 100, 101)]
+TABLES = {"analytics_events_hourly_agg": "hour", "analytics_events_daily_agg": "day",
+          "analytics_events_weekly_agg": "week"}
+
+
+def make_events(rng: random.Random, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    rows = []
+    h = start
+    while h < end:
+        for _ in range(rng.randrange(3, 9)):
+            rows.append({
+                "project_id": rng.choice(["p1", "p1", "p2"]),
+                "visitor_id": rng.choice([None, "loyal", *[f"v{k}" for k in range(15)]]),
+                "session_id": rng.choice([None, *[f"s{k}" for k in range(30)]]),
+                "event_type": rng.choice(["impression", "impression", "interaction",
+                                          "widget_visible"]),
+                "event_label": rng.choice([None, "", " ", "hero", "cta"]),
+                "created_at": h + dt.timedelta(seconds=rng.randrange(3600)),
+            })
+        # the same visitor in every hour of every day: counted once per day and per week
+        rows.append({"project_id": "p1", "visitor_id": "loyal", "session_id": "loyal-s",
+                     "event_type": "impression", "event_label": "hero",
+                     "created_at": h + dt.timedelta(minutes=59, seconds=59)})
+        h += HOUR
+    return rows
+
+
+def table(p: Project, name: str, bucket: str) -> dict:
+    rows = p.table_rows(name, ("project_id", "event_type", "event_label", bucket,
+                               "event_count", "unique_visitors", "unique_sessions"))
+    out = {r[:4]: r[4:] for r in rows}
+    assert len(out) == len(rows), f"duplicate grain rows in {name}"
+    return out
+
+
+def member_rows(p: Project, name: str, with_label: bool) -> set[tuple]:
+    bucket = "day_bucket" if "daily" in name else "hour_bucket"
+    cols = ["project_id", "event_type", *(["event_label"] if with_label else []), bucket,
+            "member_kind", "member_id"]
+    rows = p.table_rows(name, cols)
+    assert len(set(rows)) == len(rows)
+    return set(rows)
+
+
+def check_all(p: Project, as_of: dt.datetime, tz: str) -> None:
+    raw = p.raw_rows()
+    for name, grain in TABLES.items():
+        expected = truth(raw, as_of, grain, tz)
+        assert table(p, name, f"{grain}_bucket") == expected, f"{name} at {as_of}"
+    assert member_rows(p, "analytics_events_hourly_members", False) == members(
+        raw, as_of, "hour")
+    assert member_rows(p, "analytics_events_daily_members", True) == members(
+        raw, as_of, "day", tz, with_label=True)
+
+
+@pytest.mark.parametrize("tz,runner", [("UTC", "dbt"), ("Asia/Kolkata", "dbt"),
+                                        ("America/New_York", "function")])
+def test_rollups_equal_oracle_through_incremental_runs(project: Project, tz: str,
+                                                       runner: str) -> None:
+    rng = random.Random(hash(tz) % 1000)
+    project.insert(make_events(rng, START, FIRST))
+    variables = {"rollup_time_zone": tz}
+    project.dbt_run(FIRST, **variables)
+    check_all(project, FIRST, tz)
+    last = FIRST
+    for as_of in RUNS:
+        # on-time events up to as_of, late ones inside the 2-hour lookback
+        project.insert(make_events(rng, hour_of(last), as_of))
+        project.insert(make_events(rng, hour_of(as_of) - 2 * HOUR, hour_of(as_of) - HOUR)[:3])
+        if as_of == RUNS[5]:
+            project.execute("delete from {schema}.analytics_events where created_at >= %s "
+                            "and created_at < %s and visitor_id = 'loyal'",
+                            (hour_of(as_of) - 2 * HOUR, hour_of(as_of)))
+        if runner == "dbt":
+            project.dbt_run(as_of, **variables)
+        else:
+            result = project.refresh(as_of)
+            assert set(result) >= set(TABLES)
+        check_all(project, as_of, tz)
+        last = as_of
+
+
+def test_dashboard_functions_views_and_kpi_equal_oracle(project: Project) -> None:
+    rng = random.Random(5)
+    tz = "Europe/Berlin"
+    end = ts("2026-01-07 00:00")
+    project.insert(make_events(rng, START, end + 2 * HOUR))
+    as_of = end + dt.timedelta(minutes=30)
+    project.dbt_run(as_of, rollup_time_zone=tz)
+    raw = [r for r in project.raw_rows()]
+    done = [r for r in raw if r["created_at"] < hour_of(as_of)]
+    s = sql.Identifier(project.schema)
+
+    def call(fn: str, *args) -> list[tuple]:
+        placeholders = sql.SQL(", ").join(sql.Placeholder() * len(args))
+        return project.conn.execute(
+            sql.SQL("select * from {}.{}({})").format(s, sql.Identifier(fn), placeholders),
+            args).fetchall()
+
+    def distinct(rows, kind, pred) -> int:
+        return len({r[kind] for r in rows if pred(r) and r[kind] is not None})
+
+    # KPI totals over an arbitrary hour range crossing the year boundary
+    lo, hi = ts("2025-12-31 17:00"), ts("2026-01-02 05:00")
+    sel = [r for r in done if r["project_id"] == "p1" and lo <= r["created_at"] < hi]
+    assert call("analytics_kpi_totals", "p1", lo, hi) == [
+        (len(sel), distinct(sel, "visitor_id", bool), distinct(sel, "session_id", bool))]
+
+    # event series at each granularity: per bucket and event type, exact distinct counts
+    for granularity, (lo, hi) in {"hour": (ts("2026-01-01 00:00"), ts("2026-01-02 00:00")),
+                                  "day": (ts("2025-12-25 00:00"), ts("2026-01-08 00:00")),
+                                  "week": (ts("2025-12-01 00:00"), ts("2026-02-01 00:00"))
+                                  }.items():
+        bucket = bucket_of(granularity, tz)
+        groups = defaultdict(list)
+        for r in done:
+            if r["project_id"] == "p1" and lo <= bucket(r["created_at"]) < hi:
+                groups[(bucket(r["created_at"]), r["event_type"])].append(r)
+        expected = sorted((b, t, len(rs), distinct(rs, "visitor_id", bool),
+                           distinct(rs, "session_id", bool)) for (b, t), rs in groups.items())
+        assert call("analytics_event_series", "p1", lo, hi, granularity) == expected, granularity
+    # the granularity follows the range when not given
+    auto = call("analytics_event_series", "p1", ts("2026-01-01 00:00"), ts("2026-01-03 00:00"))
+    assert len({r[0] for r in auto}) == 48  # two days: hourly buckets
+
+    # label performance over whole days
+    lo, hi = bucket_of("day", tz)(ts("2025-12-29 12:00")), bucket_of("day", tz)(
+        ts("2026-01-03 12:00"))
+    day = bucket_of("day", tz)
+    sel = [r for r in done if r["project_id"] == "p1" and r["event_type"] == "impression"
+           and lo <= day(r["created_at"]) < hi and clean_label(r["event_label"])]
+    labels = defaultdict(list)
+    for r in sel:
+        labels[r["event_label"]].append(r)
+    expected = sorted(((label, len(rs), distinct(rs, "visitor_id", bool))
+                       for label, rs in labels.items()), key=lambda x: (-x[1], x[0]))
+    assert call("analytics_label_performance", "p1", lo, hi, "impression") == expected
+
+    # engagement: interactions / impressions per project and day, NULL without impressions
+    eng = project.conn.execute(sql.SQL(
+        "select project_id, day_bucket, interactions, impressions, engagement_rate "
+        "from {}.analytics_engagement_daily").format(s)).fetchall()
+    assert eng
+    for project_id, day_bucket, inter, impr, rate in eng:
+        rs = [r for r in done if r["project_id"] == project_id and day(r["created_at"]) ==
+              day_bucket]
+        n_i = sum(r["event_type"] == "interaction" for r in rs)
+        n_m = sum(r["event_type"] == "impression" for r in rs)
+        assert (inter, impr) == (n_i, n_m)
+        assert rate is None if n_m == 0 else abs(float(rate) - n_i / n_m) < 1e-12
+
+    # the live view: stored hours plus the open hour from raw, never a missing last bar
+    live = project.conn.execute(sql.SQL(
+        "select project_id, event_type, event_label, hour_bucket, event_count, "
+        "unique_visitors, unique_sessions, is_open_hour from {}.analytics_events_hourly_live"
+    ).format(s)).fetchall()
+    expected = truth(raw, ts("2100-01-01"), "hour")  # every hour, open ones included
+    assert {r[:4]: r[4:7] for r in live} == expected
+    assert {r[3] for r in live if r[7]} == {hour_of(as_of), hour_of(as_of) + HOUR}
