@@ -13,7 +13,7 @@
 {#- One row per project, event type, label and day (rollup time zone), from the raw events, so
     the distinct counts are exact for the day. SQL: macros/analytics_events_agg_sql.sql. -#}
 {{ analytics_model_sql(
-    model_name=this.name,
+    model_name='analytics_events_daily_agg',
     relations={'events': ref('stg_analytics_events')},
     target=this,
     params=analytics_run_params(),

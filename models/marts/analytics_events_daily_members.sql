@@ -14,7 +14,7 @@
     session: what exact weekly and multi-day distinct counts are computed from.
     SQL: macros/analytics_members_sql.sql. -#}
 {{ analytics_model_sql(
-    model_name=this.name,
+    model_name='analytics_events_daily_members',
     relations={'events': ref('stg_analytics_events')},
     target=this,
     params=analytics_run_params(),

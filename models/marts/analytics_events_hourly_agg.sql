@@ -18,7 +18,7 @@
 {#- One row per project, event type, label and completed UTC hour. The SQL is in
     macros/analytics_events_agg_sql.sql, which the pg_cron refresh function renders too. -#}
 {{ analytics_model_sql(
-    model_name=this.name,
+    model_name='analytics_events_hourly_agg',
     relations={'events': ref('stg_analytics_events')},
     target=this,
     params=analytics_run_params(),

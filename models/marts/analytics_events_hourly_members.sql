@@ -14,7 +14,7 @@
     counts over any range of hours (the KPI totals) without reading the raw events.
     SQL: macros/analytics_members_sql.sql. -#}
 {{ analytics_model_sql(
-    model_name=this.name,
+    model_name='analytics_events_hourly_members',
     relations={'events': ref('stg_analytics_events')},
     target=this,
     params=analytics_run_params(),

@@ -14,7 +14,7 @@
     from the daily rollup; distinct counts come from the week's de-duplicated daily members.
     SQL: macros/analytics_weekly_agg_sql.sql. -#}
 {{ analytics_model_sql(
-    model_name=this.name,
+    model_name='analytics_events_weekly_agg',
     relations={
         'daily': ref('analytics_events_daily_agg'),
         'members': ref('analytics_events_daily_members'),
