@@ -57,6 +57,9 @@ begin
     {%- set window_sql = analytics_window_sql(target_relation, params, true, spec.grain, spec.bucket) %}
 
     -- {{ name }}
+    {%- if analytics_late_changes_enabled() %}
+    {{ analytics_claim_pending_hours(name, 'p_as_of') | indent(4) }};
+    {%- endif %}
     select run_window.window_start, run_window.window_end
     into v_window_start, v_window_end
     from ({{ window_sql | indent(8) }}) as run_window;
@@ -72,7 +75,12 @@ begin
         fresh='pg_temp.' ~ fresh,
         window_sql=window_sql,
         spec=spec,
-        into='v_removed, v_changed, v_added') | indent(4) }};
+        into='v_removed, v_changed, v_added',
+        claimed=analytics_claimed_relation(name)) | indent(4) }};
+    {%- if analytics_late_changes_enabled()
+        and name in ('analytics_events_daily_agg', 'analytics_events_daily_members') %}
+    {{ analytics_mark_weekly_sql(name) | indent(4) }};
+    {%- endif %}
 
     v_result := v_result || jsonb_build_object('{{ name }}', jsonb_build_object(
         'window_start', v_window_start, 'window_end', v_window_end,

@@ -1,10 +1,10 @@
-{% macro analytics_events_agg_sql(events, target, params, incremental, grain='hour') -%}
+{% macro analytics_events_agg_sql(events, target, params, incremental, grain='hour', claimed=none) -%}
     {#- One row per project, event type, label and bucket (UTC hour, or day in the rollup time
         zone) of the run's window, straight from the cleaned events: the event count and the
         exact distinct visitors and sessions. Rendered by the models analytics_events_hourly_agg
         and analytics_events_daily_agg and by the pg_cron refresh function. -#}
     {%- set bucket = grain ~ '_bucket' -%}
-with {{ analytics_windowed_events_sql(events, target, params, incremental, grain, bucket) }},
+with {{ analytics_windowed_events_sql(events, target, params, incremental, grain, bucket, claimed) }},
 
 aggregated as (
 

@@ -1,10 +1,10 @@
-{% macro analytics_members_sql(events, target, params, incremental, grain, with_label) -%}
+{% macro analytics_members_sql(events, target, params, incremental, grain, with_label, claimed=none) -%}
     {#- The de-duplicated visitors and sessions of each bucket: one row per project, event type,
         [label,] bucket, member kind ('visitor' / 'session') and member id. Distinct counts over
         any set of buckets are exact counts of distinct rows here, at a fraction of the raw
         table's size. -#}
     {%- set bucket = grain ~ '_bucket' -%}
-with {{ analytics_windowed_events_sql(events, target, params, incremental, grain, bucket) }},
+with {{ analytics_windowed_events_sql(events, target, params, incremental, grain, bucket, claimed) }},
 
 final as (
 

@@ -3,12 +3,14 @@
         ref() in the models (so unit tests can replace them), built by name in the refresh
         function. -#}
     {%- set spec = analytics_model_spec(model_name) -%}
+    {%- set claimed = analytics_claimed_relation(model_name) if incremental else none -%}
     {%- if model_name in ('analytics_events_hourly_agg', 'analytics_events_daily_agg') -%}
-        {{ analytics_events_agg_sql(relations.events, target, params, incremental, spec.grain) }}
+        {{ analytics_events_agg_sql(relations.events, target, params, incremental, spec.grain, claimed) }}
     {%- elif model_name in ('analytics_events_hourly_members', 'analytics_events_daily_members') -%}
         {{ analytics_members_sql(relations.events, target, params, incremental, spec.grain,
-            'event_label' in spec.nullable_keys) }}
+            'event_label' in spec.nullable_keys, claimed) }}
     {%- else -%}
-        {{ analytics_weekly_agg_sql(relations.daily, relations.members, target, params, incremental) }}
+        {{ analytics_weekly_agg_sql(relations.daily, relations.members, target, params, incremental,
+            claimed) }}
     {%- endif -%}
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{% macro analytics_replace_buckets_sql(target, fresh, window_sql, spec, into=none) -%}
+{% macro analytics_replace_buckets_sql(target, fresh, window_sql, spec, into=none, claimed=none) -%}
     {#- Make every bucket of the window exactly equal to `fresh`, in one statement: rows that
         vanished are deleted, rows whose measures changed are updated (updated_at moves only
         then), new rows are inserted (created_at = updated_at = now()). Nullable keys (the label)
@@ -25,14 +25,27 @@ with run_window as (
     {{ window_sql }}
 
 ),
+{%- if claimed %}
+
+extra_buckets as (
+
+    {{ analytics_extra_buckets_sql(claimed, spec.grain) }}
+
+),
+{%- endif %}
 
 removed as (
 
     delete from {{ target }} as old
     using run_window
     where
-        old.{{ bucket }} >= run_window.window_start
-        and old.{{ bucket }} < run_window.window_end
+        (
+            old.{{ bucket }} >= run_window.window_start
+            and old.{{ bucket }} < run_window.window_end
+            {%- if claimed %}
+            or old.{{ bucket }} in (select extra_buckets.bucket_start from extra_buckets)
+            {%- endif %}
+        )
         and not exists (
             select from {{ fresh }} as fresh
             where {{ match }}

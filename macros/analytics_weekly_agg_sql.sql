@@ -1,10 +1,23 @@
-{% macro analytics_weekly_agg_sql(daily, members, target, params, incremental) -%}
+{% macro analytics_weekly_agg_sql(daily, members, target, params, incremental, claimed=none) -%}
     {#- One row per project, event type, label and ISO week (from Monday, rollup time zone):
         event counts summed from the daily rollup, distinct visitors and sessions counted over the
         week's de-duplicated daily members, so a visitor seen on five days counts once. -#}
 with run_window as (
 
     {{ analytics_window_sql(target, params, incremental, 'week', 'week_bucket') }}
+
+),
+
+weeks as (
+
+    select
+        run_window.window_start as bucket_start,
+        run_window.window_end as bucket_end
+    from run_window
+    {%- if claimed %}
+    union all
+    {{ analytics_extra_buckets_sql(claimed, 'week') }}
+    {%- endif %}
 
 ),
 
@@ -17,9 +30,10 @@ counts as (
         {{ analytics_bucket_sql('week', 'daily.day_bucket') }} as week_bucket,
         sum(daily.event_count)::bigint as event_count
     from {{ daily }} as daily
-    where
-        daily.day_bucket >= (select run_window.window_start from run_window)
-        and daily.day_bucket < (select run_window.window_end from run_window)
+    inner join weeks
+        on
+            daily.day_bucket >= weeks.bucket_start
+            and daily.day_bucket < weeks.bucket_end
     group by 1, 2, 3, 4
 
 ),
@@ -36,9 +50,10 @@ uniques as (
         count(distinct members.member_id)
             filter (where members.member_kind = 'session') as unique_sessions
     from {{ members }} as members
-    where
-        members.day_bucket >= (select run_window.window_start from run_window)
-        and members.day_bucket < (select run_window.window_end from run_window)
+    inner join weeks
+        on
+            members.day_bucket >= weeks.bucket_start
+            and members.day_bucket < weeks.bucket_end
     group by 1, 2, 3, 4
 
 ),

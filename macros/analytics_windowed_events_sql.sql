@@ -1,6 +1,7 @@
-{% macro analytics_windowed_events_sql(events, target, params, incremental, grain, bucket) -%}
+{% macro analytics_windowed_events_sql(events, target, params, incremental, grain, bucket, claimed=none) -%}
     {#- CTEs `run_window` and `windowed_events`: the cleaned events of the run's window, read
-        through the raw table's created_at index (the bounds are InitPlans). -#}
+        through the raw table's created_at index (the bounds are InitPlans), plus, with late-change
+        tracking, the events of the buckets holding claimed pending hours (`extra_buckets`). -#}
 events as (
 
     select * from {{ events }}
@@ -12,6 +13,14 @@ run_window as (
     {{ analytics_window_sql(target, params, incremental, grain, bucket) }}
 
 ),
+{%- if claimed %}
+
+extra_buckets as (
+
+    {{ analytics_extra_buckets_sql(claimed, grain) }}
+
+),
+{%- endif %}
 
 windowed_events as (
 
@@ -20,6 +29,15 @@ windowed_events as (
     where
         events.created_at >= (select run_window.window_start from run_window)
         and events.created_at < (select run_window.window_end from run_window)
+    {%- if claimed %}
+    union all
+    select events.*
+    from extra_buckets
+    inner join events
+        on
+            events.created_at >= extra_buckets.bucket_start
+            and events.created_at < extra_buckets.bucket_end
+    {%- endif %}
 
 )
 {%- endmacro %}

@@ -8,5 +8,7 @@
         fresh=arg_dict['temp_relation'],
         window_sql=analytics_window_sql(
             arg_dict['target_relation'], analytics_run_params(), true, spec.grain, spec.bucket),
-        spec=spec) }}
+        spec=spec,
+        claimed=analytics_claimed_relation(model.name)) }};
+    {{ analytics_mark_weekly_sql(model.name) }}
 {%- endmacro %}

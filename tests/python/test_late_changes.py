@@ -1,0 +1,160 @@
+"""track_late_changes: changes to old events are re-aggregated by the next run, at any lateness,
+through dbt and through the pg_cron function; marks written during a run are never lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+from analytics_db import connect
+from conftest import Project, ts
+from oracle import truth
+from psycopg import sql
+
+HOUR = dt.timedelta(hours=1)
+TABLES = {"analytics_events_hourly_agg": "hour", "analytics_events_daily_agg": "day",
+          "analytics_events_weekly_agg": "week"}
+ON = {"track_late_changes": True}
+
+
+def event(at: str, visitor: str = "v1", label: str | None = "hero", project: str = "p1") -> dict:
+    return {"project_id": project, "event_type": "impression", "event_label": label,
+            "visitor_id": visitor, "session_id": f"s-{visitor}", "created_at": ts(at)}
+
+
+def tables(p: Project) -> dict:
+    out = {}
+    for name, grain in TABLES.items():
+        rows = p.table_rows(name, ("project_id", "event_type", "event_label", f"{grain}_bucket",
+                                   "event_count", "unique_visitors", "unique_sessions"))
+        out[name] = {r[:4]: r[4:] for r in rows}
+    return out
+
+
+def expected(p: Project, as_of: dt.datetime) -> dict:
+    raw = p.raw_rows()
+    return {name: truth(raw, as_of, grain) for name, grain in TABLES.items()}
+
+
+def pending(p: Project) -> int:
+    return p.conn.execute(sql.SQL("select count(*) from {}.analytics_pending_hours").format(
+        p.ident)).fetchone()[0]
+
+
+def history(p: Project) -> None:
+    p.insert([event(f"2026-03-0{d} {h:02d}:20", visitor=f"v{h % 5}") for d in (1, 2, 3, 4, 5)
+              for h in range(0, 24, 3)])
+
+
+@pytest.mark.parametrize("runner", ["dbt", "function"])
+def test_late_changes_are_exact_after_the_next_run(project: Project, runner: str) -> None:
+    history(project)
+    as_of = ts("2026-03-05 12:05")
+    project.dbt_run(as_of, **ON)
+
+    def run(at: dt.datetime) -> None:
+        if runner == "dbt":
+            project.dbt_run(at, **ON)
+        else:
+            project.refresh(at)
+
+    # 30 hours late, in a new group and in an existing one
+    project.insert([event("2026-03-04 06:40", visitor="offline", label="late"),
+                    event("2026-03-04 03:10", visitor="offline")])
+    # an UPDATE that moves an event to another hour (and day, and week)
+    project.execute("update {schema}.analytics_events set created_at = %s where id = "
+                    "(select min(id) from {schema}.analytics_events where created_at >= %s)",
+                    (ts("2026-03-01 23:59:59.999999"), ts("2026-03-03 09:00")))
+    # an erasure of 3-day-old events
+    project.execute("delete from {schema}.analytics_events where visitor_id = 'v2' and "
+                    "created_at < %s", (ts("2026-03-02 12:00"),))
+    assert pending(project) > 0
+    at = ts("2026-03-05 13:05")
+    run(at)
+    assert tables(project) == expected(project, at)
+    assert pending(project) == 0
+    # without tracking, the same kind of change would have stayed wrong: prove the test can fail
+    project.execute("alter table {schema}.analytics_events disable trigger user")
+    project.insert([event("2026-03-02 02:00", visitor="ghost")])
+    project.execute("alter table {schema}.analytics_events enable trigger user")
+    run(ts("2026-03-05 14:05"))
+    assert tables(project) != expected(project, ts("2026-03-05 14:05"))
+
+
+def test_long_transaction_committing_an_old_event_after_the_run(project: Project) -> None:
+    history(project)
+    project.dbt_run(ts("2026-03-05 12:05"), **ON)
+    slow = connect(autocommit=False)
+    try:
+        slow.execute(sql.SQL("insert into {}.analytics_events (project_id, event_type, "
+                             "event_label, visitor_id, created_at) values "
+                             "('p1', 'impression', 'slow', 'x', %s)").format(project.ident),
+                     (ts("2026-03-02 07:30"),))
+        project.refresh(ts("2026-03-05 13:05"))  # runs while the insert is uncommitted
+        slow.commit()
+    finally:
+        slow.close()
+    at = ts("2026-03-05 14:05")
+    project.refresh(at)
+    assert tables(project) == expected(project, at)
+
+
+def test_mark_written_during_a_run_is_processed(project: Project) -> None:
+    history(project)
+    project.dbt_run(ts("2026-03-05 12:05"), **ON)
+    project.insert([event("2026-03-02 10:10", visitor="first")])  # a committed mark
+    writer = connect(autocommit=False)
+    result: list = []
+    try:
+        # an open transaction adds an event to the same hour: it holds the mark's row lock
+        writer.execute(sql.SQL("insert into {}.analytics_events (project_id, event_type, "
+                               "event_label, visitor_id, created_at) values "
+                               "('p1', 'impression', 'hero', 'second', %s)").format(
+                                   project.ident), (ts("2026-03-02 10:50"),))
+        at = ts("2026-03-05 13:05")
+        runner = threading.Thread(target=lambda: result.append(_refresh(project, at)))
+        runner.start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and project.conn.execute(
+                "select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+                "and query ilike '%%analytics_refresh_aggregates%%'").fetchone()[0] == 0:
+            time.sleep(0.1)
+        assert runner.is_alive(), "the run waits for the mark being written"
+        writer.commit()
+    finally:
+        writer.close()
+    runner.join(timeout=60)
+    assert result
+    assert tables(project) == expected(project, at)  # both events, in the same run
+    assert pending(project) == 0
+
+
+def _refresh(project: Project, at: dt.datetime) -> dict:
+    with connect() as c:
+        return c.execute(sql.SQL("select {}.analytics_refresh_aggregates(%s)").format(
+            project.ident), (at,)).fetchone()[0]
+
+
+def test_batches_and_switching_off(project: Project) -> None:
+    history(project)
+    project.dbt_run(ts("2026-03-05 12:05"), **ON)
+    project.insert([event(f"2026-03-01 0{h}:30", visitor="batch") for h in range(5)])
+    project.dbt_run(ts("2026-03-05 13:05"), pending_batch_hours=2, **ON)
+    hourly = project.conn.execute(sql.SQL(
+        "select count(*) from {}.analytics_pending_hours where target = "
+        "'analytics_events_hourly_agg'").format(project.ident)).fetchone()[0]
+    assert hourly == 3  # the two oldest were processed, three wait for the next run
+    project.dbt_run(ts("2026-03-05 14:05"), **ON)
+    assert tables(project) == expected(project, ts("2026-03-05 14:05"))
+
+    project.dbt_run(ts("2026-03-05 15:05"))  # off: the triggers are removed
+    triggers = project.conn.execute(
+        "select count(*) from pg_trigger where tgrelid = %s::regclass and not tgisinternal",
+        (f'"{project.schema}".analytics_events',)).fetchone()[0]
+    assert triggers == 0
+    project.insert([event("2026-03-01 01:30", visitor="unseen")])
+    project.dbt_run(ts("2026-03-05 16:05"))
+    # as before the option existed: a change older than the lookback is not picked up
+    assert tables(project) != expected(project, ts("2026-03-05 16:05"))
