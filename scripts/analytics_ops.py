@@ -260,6 +260,41 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0 if health.healthy else 1
 
 
+def cmd_prune_hourly(args: argparse.Namespace) -> int:
+    """Delete hourly rows older than N days whose day the daily rollup already holds."""
+    if args.older_than_days < 1:
+        raise OpsError("--older-than-days must be at least 1")
+    with connect() as conn:
+        hourly = sql.SQL("{}.analytics_events_hourly_agg").format(sql.Identifier(args.schema))
+        daily = sql.SQL("{}.analytics_events_daily_agg").format(sql.Identifier(args.schema))
+        covered = sql.SQL("""
+            from {hourly} as h
+            where h.hour_bucket < date_trunc('day', now() - make_interval(days => %(days)s),
+                                             %(tz)s)
+              and exists (
+                select from {daily} as d
+                where d.project_id = h.project_id and d.event_type = h.event_type
+                  and d.event_label is not distinct from h.event_label
+                  and d.day_bucket = date_trunc('day', h.hour_bucket, %(tz)s))
+        """).format(hourly=hourly, daily=daily)
+        params = {"days": args.older_than_days, "tz": args.rollup_time_zone}
+        with conn.transaction():
+            conn.execute("select pg_advisory_xact_lock(hashtext('analytics_events_agg'), "
+                         "hashtext(%s))", (args.schema,))
+            total = conn.execute(sql.SQL("select count(*) from {}").format(hourly)).fetchone()[0]
+            count = conn.execute(sql.SQL("select count(*) ") + covered, params).fetchone()[0]
+            if args.dry_run:
+                print(f"would delete {count:,} of {total:,} hourly rows older than "
+                      f"{args.older_than_days} days whose days the daily rollup holds")
+                return 0
+            deleted = conn.execute(
+                sql.SQL("delete from {} as target where target.id in (select h.id ").format(
+                    hourly) + covered + sql.SQL(")"), params).rowcount
+        print(f"deleted {deleted:,} of {total:,} hourly rows older than "
+              f"{args.older_than_days} days (their days stay in the daily and weekly rollups)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analytics_ops", description=__doc__,
@@ -306,6 +341,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="unhealthy when the newest hour is older than this (default 3)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("prune-hourly", help="opt-in retention: delete old hourly rows that the "
+                       "daily rollup already covers",
+                       description="Delete analytics_events_hourly_agg rows older than N days, "
+                       "only for groups and days the daily rollup holds, so the daily and weekly "
+                       "numbers are unchanged (they are built from the raw events and the member "
+                       "tables, never from the hourly rows). Hourly charts then start N days "
+                       "back. Holds the refresh lock while it deletes.")
+    common(p)
+    p.add_argument("--older-than-days", type=int, required=True, metavar="N",
+                   help="keep the last N days of hourly rows (whole days in the rollup zone)")
+    p.add_argument("--rollup-time-zone", default="UTC",
+                   help="the dbt var rollup_time_zone the project runs with (default UTC)")
+    p.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+    p.set_defaults(func=cmd_prune_hourly)
     return parser
 
 

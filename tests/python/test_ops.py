@@ -20,6 +20,8 @@ from psycopg import sql
 
 OPS = [sys.executable, str(ROOT / "scripts" / "analytics_ops.py")]
 UTC = dt.UTC
+DAILY_COLUMNS = ("project_id", "event_type", "event_label", "day_bucket", "event_count",
+                 "unique_visitors", "unique_sessions")
 
 
 def ops(*args: str, env: dict | None = None) -> subprocess.CompletedProcess[str]:
@@ -240,3 +242,33 @@ def test_clear_errors(project: Project, conn: psycopg.Connection) -> None:
     assert "pg_cron serves the database" in res.stderr or "not installed" in res.stderr
     res = ops("status", env={"PGDATABASE": "analytics_nocron"})
     assert res.returncode == 2
+
+
+def test_prune_hourly_removes_only_rows_the_daily_rollup_covers(project: Project,
+                                                                conn: psycopg.Connection) -> None:
+    now = dt.datetime.now(UTC)
+    start = hour_of(now) - dt.timedelta(days=10)
+    project.insert([{"project_id": "p1", "event_type": "click", "event_label": label,
+                     "visitor_id": f"v{h % 3}", "created_at": start + h * dt.timedelta(hours=1)}
+                    for h in range(240) for label in (None, "x")])
+    project.dbt_run(now)
+    # an hourly row whose day the daily rollup does not hold must survive
+    conn.execute(sql.SQL("delete from {}.analytics_events_daily_agg where day_bucket = %s "
+                         "and event_label = 'x'").format(project.ident),
+                 (dt.datetime.combine((start + dt.timedelta(days=2)).date(), dt.time(),
+                                      tzinfo=UTC),))
+    daily_before = project.table_rows("analytics_events_daily_agg", DAILY_COLUMNS)
+    cutoff = dt.datetime.combine((now - dt.timedelta(days=3)).date(), dt.time(), tzinfo=UTC)
+    hourly_before = project.hourly()
+    dry = ops("prune-hourly", "--schema", project.schema, "--older-than-days", "3", "--dry-run")
+    assert dry.returncode == 0 and "would delete" in dry.stdout
+    assert project.hourly() == hourly_before
+    res = ops("prune-hourly", "--schema", project.schema, "--older-than-days", "3")
+    assert res.returncode == 0, res.stderr
+    after = project.hourly()
+    orphan_day = dt.datetime.combine((start + dt.timedelta(days=2)).date(), dt.time(), tzinfo=UTC)
+    expected = {k: v for k, v in hourly_before.items()
+                if k[3] >= cutoff or (k[2] == "x" and orphan_day <= k[3] < orphan_day
+                                      + dt.timedelta(days=1))}
+    assert after == expected and len(after) < len(hourly_before)
+    assert project.table_rows("analytics_events_daily_agg", DAILY_COLUMNS) == daily_before
