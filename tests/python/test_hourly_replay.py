@@ -194,3 +194,16 @@ def test_bad_input_fails_early_with_a_clear_message(project: Project) -> None:
                {"lookback_hours": -1}, check=False)
     assert proc.returncode != 0
     assert "var 'lookback_hours' must be a whole number >= 0" in proc.stdout
+
+
+def test_missing_created_at_index_stops_with_the_statement_to_run(project: Project) -> None:
+    from analytics_db import dbt
+
+    project.execute("drop index {schema}.analytics_events_created_at_idx")
+    proc = dbt(["run"], project.schema, {"app_schema": project.schema,
+                                         "policy_schema": f"{project.schema}_private"},
+               check=False)
+    assert proc.returncode != 0
+    assert "create index concurrently analytics_events_created_at_idx" in proc.stdout
+    project.execute("create index on {schema}.analytics_events (created_at, project_id)")
+    project.dbt_run(START)  # any index that starts with created_at will do
