@@ -17,6 +17,9 @@ dbt build --exclude "resource_type:seed" --vars "$fixture_vars"
 echo "== pytest"
 pytest "$@"
 
+echo "== benchmark smoke test (tiny sizes; make bench for the real run)"
+python scripts/bench.py --smoke --out target/bench-smoke
+
 echo "== sqlfluff lint"
 sqlfluff lint models tests
 

@@ -1,0 +1,270 @@
+"""`make bench`: does the aggregate pay for itself? Ratios side by side, in one run.
+
+Generates a dataset set-based (no row-by-row inserts) in its own schemas, builds the project on
+it, then measures, each as the median (and p95) of --reps repetitions:
+  1. the backfill (dbt build of every aggregate) against its floor: the plan's bare
+     INSERT ... SELECT ... GROUP BY over the same rows;
+  2. one hourly refresh (the pg_cron function) with 1 day and with the full history, and the
+     plan's own incremental SQL for the same window;
+  3. the plan's four dashboard queries and the project's functions, on the aggregates versus
+     the same answers from the raw table, as an `authenticated` project owner with RLS on;
+  4. exact KPI distinct counts from the member table versus the raw scan;
+  5. table and index sizes.
+Writes bench-results/bench.md and bench.json. Sizes are options; `--smoke` is the tiny run
+`make test` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from analytics_db import ROOT, connect, create_raw_table, dbt
+from psycopg import sql
+
+GENERATE = """
+insert into {schema}.analytics_events
+    (project_id, visitor_id, session_id, event_type, event_label, created_at)
+select
+    'proj_' || lpad(p.n::text, 3, '0'),
+    'v' || p.n || '_' || floor(power(random(), 2) * 2000)::int,
+    's' || p.n || '_' || floor(random() * 6000)::int,
+    (array['impression', 'impression', 'widget_visible', 'interaction', 'page_view'])
+        [1 + floor(random() * 5)::int],
+    case when random() < 0.1 then null
+         else 'label_' || floor(random() * 20)::int end,
+    %(start)s::timestamptz + make_interval(secs => g.i * %(spacing)s)
+from generate_series(0, %(rows)s - 1) as g (i)
+cross join lateral (
+    -- skewed tenants: a few big projects, a long tail
+    select floor(%(projects)s * power(random() + g.i * 0, 3))::int as n
+) as p
+"""
+
+OWNER = "00000000-0000-0000-0000-00000000b0ff"
+
+
+def timed(conn, query, params=None, reps: int = 5) -> dict:
+    samples = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        conn.execute(query, params).fetchall()
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    return {"p50_ms": round(statistics.median(samples), 2),
+            "p95_ms": round(samples[min(len(samples) - 1, int(0.95 * len(samples)))], 2)}
+
+
+def as_owner(conn, query, params, reps):
+    """Run as the API would: authenticated, with the owner's JWT, RLS on."""
+    with conn.transaction():
+        conn.execute("set local role authenticated")
+        conn.execute("select set_config('request.jwt.claims', %s, true)",
+                     (json.dumps({"sub": OWNER, "role": "authenticated"}),))
+        return timed(conn, query, params, reps)
+
+
+def load(conn, schema: str, days: float, per_day: int, projects: int,
+         end: dt.datetime) -> int:
+    create_raw_table(conn, schema)
+    ident = sql.Identifier(schema)
+    conn.execute(sql.SQL("truncate {}.analytics_events").format(ident))
+    rows = int(days * per_day)
+    start = end - dt.timedelta(days=days)
+    chunk = 1_000_000
+    for first in range(0, rows, chunk):
+        n = min(chunk, rows - first)
+        print(f"bench: {schema}: generating rows {first:,}..{first + n:,} of {rows:,}",
+              flush=True)
+        conn.execute(sql.SQL(GENERATE).format(schema=ident), {
+            "start": start + dt.timedelta(seconds=first * 86400 / per_day),
+            "spacing": 86400 / per_day, "rows": n, "projects": projects})
+    conn.execute(sql.SQL("analyze {}.analytics_events").format(ident))
+    return rows
+
+
+def identities(conn, schema: str) -> None:
+    """The benchmark owner owns proj_000 (the biggest tenant) in the stand-in app tables."""
+    s = sql.Identifier(schema)
+    conn.execute(sql.SQL("insert into {}.account (id, user_id) values "
+                         "('b0000000-0000-0000-0000-00000000000b', %s) on conflict do nothing"
+                         ).format(s), (OWNER,))
+    conn.execute(sql.SQL("insert into {}.project (project_id, account_id) values "
+                         "('proj_000', 'b0000000-0000-0000-0000-00000000000b') "
+                         "on conflict do nothing").format(s))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=float, default=30, help="days of history (default 30)")
+    parser.add_argument("--events-per-day", type=int, default=1_000_000,
+                        help="events per day (default 1,000,000)")
+    parser.add_argument("--projects", type=int, default=100, help="projects (default 100)")
+    parser.add_argument("--reps", type=int, default=7, help="repetitions per measure (7)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes, as `make test` runs it: checks the benchmark works")
+    parser.add_argument("--out", default=str(ROOT / "bench-results"), help="output folder")
+    args = parser.parse_args()
+    if args.smoke:
+        args.days, args.events_per_day, args.projects, args.reps = 2, 3000, 10, 2
+    end = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    as_of = end + dt.timedelta(minutes=5)
+    big, small = "bench_full", "bench_1day"
+    variables = {"as_of": as_of.isoformat(), "backfill_days": int(args.days) + 2,
+                 "app_schema": big}
+    results: dict = {"machine": "see README", "rows": {}, "measures": {}}
+    wall = time.perf_counter()
+    with connect() as conn:
+        results["rows"][big] = load(conn, big, args.days, args.events_per_day, args.projects,
+                                    end)
+        results["rows"][small] = load(conn, small, 1, args.events_per_day, args.projects, end)
+        s = sql.Identifier(big)
+
+        print("bench: backfill floor: the plan's bare INSERT ... SELECT ... GROUP BY", flush=True)
+        t = time.perf_counter()
+        conn.execute(sql.SQL("""
+            create temp table floor_result as
+            select project_id, event_type, event_label, date_trunc('hour', created_at) as h,
+                count(*) as n, count(distinct visitor_id) as v, count(distinct session_id) as x
+            from {}.analytics_events group by 1, 2, 3, 4""").format(s))
+        floor_hourly = time.perf_counter() - t
+        conn.execute("drop table floor_result")
+
+    print("bench: backfill: dbt build of every aggregate", flush=True)
+    t = time.perf_counter()
+    dbt(["run", "--full-refresh"], big, variables)
+    backfill = time.perf_counter() - t
+    t = time.perf_counter()
+    dbt(["run", "--full-refresh", "--select", "analytics_events_hourly_agg"], big, variables)
+    backfill_hourly = time.perf_counter() - t
+    dbt(["run", "--full-refresh"], small, {**variables, "app_schema": small})
+    results["measures"]["backfill"] = {
+        "floor_bare_group_by_s": round(floor_hourly, 2),
+        "dbt_hourly_only_s": round(backfill_hourly, 2),
+        "dbt_all_aggregates_s": round(backfill, 2),
+        "hourly_vs_floor": round(backfill_hourly / floor_hourly, 2)}
+
+    with connect() as conn:
+        identities(conn, big)
+        conn.execute(sql.SQL("analyze {}.analytics_events_hourly_agg").format(s))
+        print("bench: hourly refresh, 1 day vs full history, and the plan's incremental SQL",
+              flush=True)
+        refresh = {}
+        for schema in (small, big):
+            q = sql.SQL("select {}.analytics_refresh_aggregates(%s)").format(
+                sql.Identifier(schema))
+            refresh[schema] = timed(conn, q, (as_of,), args.reps)
+        conn.execute(sql.SQL("create temp table plan_agg (like {}.analytics_events_hourly_agg "
+                             "including all)").format(s))
+        conn.execute("alter table plan_agg drop column id")
+        conn.execute("create unique index on plan_agg (project_id, event_type, event_label, "
+                     "hour_bucket)")
+        plan_sql = sql.SQL("""
+            insert into plan_agg (project_id, event_type, event_label, hour_bucket, event_count,
+                unique_visitors, unique_sessions, created_at, updated_at)
+            select project_id, event_type, event_label, date_trunc('hour', created_at),
+                count(*), count(distinct visitor_id), count(distinct session_id), now(), now()
+            from {}.analytics_events
+            where created_at >= date_trunc('hour', %s::timestamptz - interval '2 hours')
+              and created_at < date_trunc('hour', %s::timestamptz)
+            group by 1, 2, 3, 4
+            on conflict (project_id, event_type, event_label, hour_bucket) do update set
+                event_count = excluded.event_count, unique_visitors = excluded.unique_visitors,
+                unique_sessions = excluded.unique_sessions, updated_at = now()
+            returning 1""").format(s)
+        plan = timed(conn, plan_sql, (as_of, as_of), args.reps)
+        results["measures"]["hourly_refresh"] = {
+            "function_1_day_history": refresh[small], "function_full_history": refresh[big],
+            "full_vs_1_day": round(refresh[big]["p50_ms"] / refresh[small]["p50_ms"], 2),
+            "plan_incremental_sql_hourly_only": plan}
+
+        print("bench: dashboard queries as an authenticated owner, aggregate vs raw", flush=True)
+        p = "proj_000"
+        since24, since30 = end - dt.timedelta(hours=24), end - dt.timedelta(days=30)
+        queries = {
+            "1_hourly_24h": (
+                "select hour_bucket, sum(event_count) from {s}.analytics_events_hourly_agg "
+                "where project_id = %s and hour_bucket >= %s group by 1 order by 1",
+                "select date_trunc('hour', created_at), count(*) from {s}.analytics_events "
+                "where project_id = %s and created_at >= %s group by 1 order by 1",
+                (p, since24)),
+            "2_daily_by_type_30d": (
+                "select day_bucket, event_type, sum(event_count), sum(unique_visitors) "
+                "from {s}.analytics_events_daily_agg where project_id = %s and day_bucket >= %s "
+                "group by 1, 2 order by 1, 2",
+                "select date_trunc('day', created_at), event_type, count(*), "
+                "count(distinct visitor_id) from {s}.analytics_events where project_id = %s "
+                "and created_at >= %s group by 1, 2 order by 1, 2", (p, since30)),
+            "3_labels": (
+                "select * from {s}.analytics_label_performance(%s, %s, %s, 'widget_visible')",
+                "select event_label, count(*), count(distinct visitor_id) from "
+                "{s}.analytics_events where project_id = %s and created_at >= %s and "
+                "created_at < %s and event_type = 'widget_visible' and event_label is not null "
+                "group by 1 order by 2 desc", (p, since30, end)),
+            "4_kpi_totals_exact": (
+                "select * from {s}.analytics_kpi_totals(%s, %s, %s)",
+                "select count(*), count(distinct visitor_id), count(distinct session_id) from "
+                "{s}.analytics_events where project_id = %s and created_at >= %s and "
+                "created_at < %s", (p, since30, end)),
+        }
+        dash = {}
+        for name, (agg_q, raw_q, params) in queries.items():
+            agg = as_owner(conn, sql.SQL(agg_q).format(s=s), params, args.reps)
+            raw = timed(conn, sql.SQL(raw_q).format(s=s), params, max(2, args.reps // 2))
+            dash[name] = {"aggregate": agg, "raw": raw,
+                          "speed_up": round(raw["p50_ms"] / max(agg["p50_ms"], 0.01), 1)}
+        results["measures"]["dashboard"] = dash
+
+        sizes = {}
+        for table in ("analytics_events", "analytics_events_hourly_agg",
+                      "analytics_events_daily_agg", "analytics_events_weekly_agg",
+                      "analytics_events_hourly_members", "analytics_events_daily_members"):
+            rel = f'"{big}".{table}'
+            sizes[table] = conn.execute(
+                "select pg_size_pretty(pg_table_size(%s::regclass)), "
+                "pg_size_pretty(pg_indexes_size(%s::regclass)), "
+                "(select reltuples::bigint from pg_class where oid = %s::regclass)",
+                (rel, rel, rel)).fetchone()
+        results["measures"]["sizes"] = {k: {"table": v[0], "indexes": v[1], "rows": v[2]}
+                                        for k, v in sizes.items()}
+    results["wall_clock_s"] = round(time.perf_counter() - wall, 1)
+    write(results, Path(args.out))
+    return 0
+
+
+def write(results: dict, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(results, indent=2, default=str))
+    m = results["measures"]
+    lines = [f"rows: {results['rows']}  wall clock: {results['wall_clock_s']} s", "",
+             "| measure | value |", "| --- | --- |"]
+    for k, v in m["backfill"].items():
+        lines.append(f"| backfill {k} | {v} |")
+    r = m["hourly_refresh"]
+    one_day = r["function_1_day_history"]["p50_ms"]
+    lines += [f"| hourly refresh, 1 day of history (p50 ms) | {one_day} |",
+              f"| hourly refresh, full history (p50 ms) | {r['function_full_history']['p50_ms']} |",
+              f"| full / 1 day | {r['full_vs_1_day']} |",
+              f"| plan's incremental SQL, hourly only (p50 ms) | "
+              f"{r['plan_incremental_sql_hourly_only']['p50_ms']} |", "",
+              "| dashboard query (as authenticated owner) | aggregate p50 / p95 ms | "
+              "raw p50 ms | speed-up |", "| --- | --- | --- | --- |"]
+    for name, d in m["dashboard"].items():
+        lines.append(f"| {name} | {d['aggregate']['p50_ms']} / {d['aggregate']['p95_ms']} | "
+                     f"{d['raw']['p50_ms']} | {d['speed_up']}x |")
+    lines += ["", "| table | rows | table size | index size |", "| --- | --- | --- | --- |"]
+    for name, sz in m["sizes"].items():
+        lines.append(f"| {name} | {sz['rows']:,} | {sz['table']} | {sz['indexes']} |")
+    text = "\n".join(lines) + "\n"
+    (out / "bench.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
