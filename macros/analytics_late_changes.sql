@@ -84,7 +84,7 @@ select distinct hour_bucket from claimed
     {#- on-run-start: with track_late_changes on, create analytics_pending_hours, the trigger
         function and the statement-level triggers on the raw table; with it off, drop the
         triggers if they are there (the raw table is then exactly as the app made it).
-        Also `dbt run-operation analytics_sync_late_change_tracking --vars '{track_late_changes: true}'`. -#}
+        Also `dbt run-operation analytics_track_late_changes --vars '{track_late_changes: true}'`. -#}
     {%- set raw = source('app', 'analytics_events') -%}
     {%- set pending = analytics_relation('analytics_pending_hours') -%}
     {%- set fn = adapter.quote(target.schema) ~ '.analytics_mark_pending_hours' -%}
@@ -170,4 +170,12 @@ begin
 end
 $sync$
     {%- endif %}
+{%- endmacro %}
+
+{% macro analytics_track_late_changes() -%}
+    {#- `dbt run-operation analytics_track_late_changes --vars '{track_late_changes: true}'`
+        installs the change tracking without a run (false removes the triggers). -#}
+    {%- do run_query(analytics_sync_late_change_tracking()) -%}
+    {%- do log('late-change tracking is ' ~ ('on' if analytics_late_changes_enabled() else 'off'),
+        info=true) -%}
 {%- endmacro %}

@@ -99,6 +99,55 @@ def identities(conn, schema: str) -> None:
                          "on conflict do nothing").format(s))
 
 
+def ingest_overhead(copy_rows: int, batches: int, reps: int) -> dict:
+    """Ingest into a raw table with and without the late-change triggers, alternating, in one
+    run: COPY of copy_rows rows, and 100-row INSERT statements as an API would send them."""
+    schema = "bench_ingest"
+    with connect() as conn:
+        create_raw_table(conn, schema)
+    dbt(["run-operation", "analytics_track_late_changes"], schema,
+        {"track_late_changes": True})
+    base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    lines = "".join(
+        f"p{i % 100}\tv{i % 5000}\ts{i % 20000}\timpression\tl{i % 20}\t"
+        f"{(base + dt.timedelta(seconds=i * 3)).isoformat()}\n" for i in range(copy_rows))
+    batch = [("p1", f"v{i}", f"s{i}", "interaction", "cta",
+              base + dt.timedelta(minutes=i)) for i in range(100)]
+    cols = "(project_id, visitor_id, session_id, event_type, event_label, created_at)"
+    samples: dict = {"copy_off": [], "copy_on": [], "batch_off": [], "batch_on": []}
+    with connect() as conn:
+        raw = sql.SQL("{}.analytics_events").format(sql.Identifier(schema))
+        for _ in range(reps):
+            for mode in ("off", "on"):
+                conn.execute(sql.SQL("truncate {}").format(raw))
+                conn.execute(sql.SQL("truncate {}.analytics_pending_hours").format(
+                    sql.Identifier(schema)))
+                conn.execute(sql.SQL("alter table {} {} trigger user").format(
+                    raw, sql.SQL("enable" if mode == "on" else "disable")))
+                t = time.perf_counter()
+                with conn.cursor() as cur, cur.copy(
+                        sql.SQL("copy {} " + cols + " from stdin").format(raw)) as copy:
+                    copy.write(lines)
+                samples[f"copy_{mode}"].append(time.perf_counter() - t)
+                t = time.perf_counter()
+                one_statement = sql.SQL("insert into {} " + cols + " values " + ", ".join(
+                    ["(%s, %s, %s, %s, %s, %s)"] * len(batch))).format(raw)
+                flat = [value for row in batch for value in row]
+                for _ in range(batches):  # one 100-row statement each, as PostgREST sends them
+                    conn.execute(one_statement, flat)
+                samples[f"batch_{mode}"].append(time.perf_counter() - t)
+        conn.execute(sql.SQL("alter table {} enable trigger user").format(raw))
+    med = {k: statistics.median(v) for k, v in samples.items()}
+    return {
+        "copy_rows": copy_rows, "batches_of_100": batches,
+        "copy_s_without": round(med["copy_off"], 3), "copy_s_with": round(med["copy_on"], 3),
+        "copy_overhead_pct": round(100 * (med["copy_on"] / med["copy_off"] - 1), 1),
+        "batch_s_without": round(med["batch_off"], 3),
+        "batch_s_with": round(med["batch_on"], 3),
+        "batch_overhead_pct": round(100 * (med["batch_on"] / med["batch_off"] - 1), 1),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -233,6 +282,9 @@ def main() -> int:
                 (rel, rel, rel)).fetchone()
         results["measures"]["sizes"] = {k: {"table": v[0], "indexes": v[1], "rows": v[2]}
                                         for k, v in sizes.items()}
+    print("bench: ingest with and without the late-change triggers", flush=True)
+    results["measures"]["ingest"] = ingest_overhead(
+        20_000 if args.smoke else 1_000_000, 10 if args.smoke else 200, 2 if args.smoke else 3)
     results["wall_clock_s"] = round(time.perf_counter() - wall, 1)
     write(results, Path(args.out))
     return 0
@@ -258,6 +310,13 @@ def write(results: dict, out: Path) -> None:
     for name, d in m["dashboard"].items():
         lines.append(f"| {name} | {d['aggregate']['p50_ms']} / {d['aggregate']['p95_ms']} | "
                      f"{d['raw']['p50_ms']} | {d['speed_up']}x |")
+    ing = m["ingest"]
+    lines += ["", "| ingest (late-change triggers) | without | with | overhead |",
+              "| --- | --- | --- | --- |",
+              f"| COPY {ing['copy_rows']:,} rows (s) | {ing['copy_s_without']} | "
+              f"{ing['copy_s_with']} | {ing['copy_overhead_pct']} % |",
+              f"| {ing['batches_of_100']} INSERTs of 100 rows (s) | {ing['batch_s_without']} | "
+              f"{ing['batch_s_with']} | {ing['batch_overhead_pct']} % |"]
     lines += ["", "| table | rows | table size | index size |", "| --- | --- | --- | --- |"]
     for name, sz in m["sizes"].items():
         lines.append(f"| {name} | {sz['rows']:,} | {sz['table']} | {sz['indexes']} |")
