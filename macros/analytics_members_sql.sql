@@ -15,15 +15,15 @@ final as (
         windowed_events.event_label,
         {%- endif %}
         {{ analytics_bucket_sql(grain, 'windowed_events.created_at') }} as {{ bucket }},
-        member.member_kind,
-        member.member_id
+        member_row.member_kind,
+        member_row.member_id
     from windowed_events
     cross join lateral (
         values
         ('visitor', windowed_events.visitor_id::text),
         ('session', windowed_events.session_id::text)
-    ) as member (member_kind, member_id)
-    where member.member_id is not null
+    ) as member_row (member_kind, member_id)
+    where member_row.member_id is not null
 
 )
 

@@ -36,10 +36,10 @@ as $fn$
     where
         events.created_at >= (
             select coalesce(
-                max(stored.hour_bucket) + interval '1 hour',
+                max(stored_rows.hour_bucket) + interval '1 hour',
                 date_trunc('hour', now(), 'UTC')
             )
-            from {{ hourly }} as stored
+            from {{ hourly }} as stored_rows
         )
         and (
             -- no SET ROLE (the owner, pg_cron, a superuser's session) or the server-side

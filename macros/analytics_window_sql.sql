@@ -21,11 +21,11 @@
             coalesce(
                 {{ params.range_from }},
                 least(
-                    {{ as_of_hour }} - make_interval(hours => {{ params.lookback_hours }}),
+                    {{ as_of_hour }} - ({{ params.lookback_hours }}) * interval '1 hour',
                     coalesce(
-                        (select max(stored.{{ bucket }}) from {{ target }} as stored)
+                        (select max(stored_rows.{{ bucket }}) from {{ target }} as stored_rows)
                         {%- if grain == 'hour' %} + interval '1 hour'{% endif %},
-                        {{ as_of_hour }} - make_interval(hours => {{ params.backfill_hours }})
+                        {{ as_of_hour }} - ({{ params.backfill_hours }}) * interval '1 hour'
                     )
                 )
             ),
@@ -41,7 +41,7 @@
         {%- else %}
         date_trunc(
             '{{ grain }}',
-            {{ as_of_hour }} - make_interval(hours => {{ params.backfill_hours }}),
+            {{ as_of_hour }} - ({{ params.backfill_hours }}) * interval '1 hour',
             '{{ tz }}'
         ) as window_start,
         {{ as_of_hour }} as window_end
