@@ -32,8 +32,9 @@ insert into {schema}.analytics_events
     (project_id, visitor_id, session_id, event_type, event_label, created_at)
 select
     'proj_' || lpad(p.n::text, 3, '0'),
-    'v' || p.n || '_' || floor(power(random(), 2) * 2000)::int,
-    's' || p.n || '_' || floor(random() * 6000)::int,
+    'v' || p.n || '_' || v.k,
+    -- a session is a visitor's 4-hour block: several events each, as on a real site
+    's' || p.n || '_' || v.k || '_' || floor(g.i * %(spacing)s / 14400)::int,
     (array['impression', 'impression', 'widget_visible', 'interaction', 'page_view'])
         [1 + floor(random() * 5)::int],
     case when random() < 0.1 then null
@@ -44,6 +45,8 @@ cross join lateral (
     -- skewed tenants: a few big projects, a long tail
     select floor(%(projects)s * power(random() + g.i * 0, 3))::int as n
 ) as p
+-- realistic reuse: a few thousand visitors per project, some much more active than others
+cross join lateral (select floor(power(random() + g.i * 0, 2) * 3000)::int as k) as v
 """
 
 OWNER = "00000000-0000-0000-0000-00000000b0ff"
