@@ -48,65 +48,35 @@ begin
         raise exception 'analytics_event_series: granularity must be hour, day or week, not %',
             granularity;
     end if;
-    if granularity = 'hour' then
+    {%- set series = [
+        ('hour', hourly, 'h.hour_bucket', hourly_members, 'm.hour_bucket'),
+        ('day', daily, 'h.day_bucket', daily_members, 'm.day_bucket'),
+        ('week', weekly, 'h.week_bucket', daily_members,
+            "date_trunc('week', m.day_bucket, '" ~ tz ~ "')"),
+    ] %}
+    {%- for grain, counts_table, count_bucket, members_table, member_bucket in series %}
+    {{ 'if' if loop.first else 'elsif' }} granularity = '{{ grain }}' then
         return query
         with counts as (
-            select h.hour_bucket as b, h.event_type as t, sum(h.event_count)::bigint as n
-            from {{ hourly }} as h
-            where h.project_id = p_project_id and h.hour_bucket >= p_from and h.hour_bucket < p_to
+            select {{ count_bucket }} as b, h.event_type as t, sum(h.event_count)::bigint as n
+            from {{ counts_table }} as h
+            where h.project_id = p_project_id
+                and {{ count_bucket }} >= p_from and {{ count_bucket }} < p_to
             group by 1, 2
         ),
         uniques as (
-            select m.hour_bucket as b, m.event_type as t,
+            select {{ member_bucket }} as b, m.event_type as t,
                 count(distinct m.member_id) filter (where m.member_kind = 'visitor') as v,
                 count(distinct m.member_id) filter (where m.member_kind = 'session') as s
-            from {{ hourly_members }} as m
-            where m.project_id = p_project_id and m.hour_bucket >= p_from and m.hour_bucket < p_to
-            group by 1, 2
-        )
-        select c.b, c.t, c.n, coalesce(u.v, 0), coalesce(u.s, 0)
-        from counts as c left join uniques as u on u.b = c.b and u.t = c.t
-        order by 1, 2;
-    elsif granularity = 'day' then
-        return query
-        with counts as (
-            select d.day_bucket as b, d.event_type as t, sum(d.event_count)::bigint as n
-            from {{ daily }} as d
-            where d.project_id = p_project_id and d.day_bucket >= p_from and d.day_bucket < p_to
-            group by 1, 2
-        ),
-        uniques as (
-            select m.day_bucket as b, m.event_type as t,
-                count(distinct m.member_id) filter (where m.member_kind = 'visitor') as v,
-                count(distinct m.member_id) filter (where m.member_kind = 'session') as s
-            from {{ daily_members }} as m
-            where m.project_id = p_project_id and m.day_bucket >= p_from and m.day_bucket < p_to
-            group by 1, 2
-        )
-        select c.b, c.t, c.n, coalesce(u.v, 0), coalesce(u.s, 0)
-        from counts as c left join uniques as u on u.b = c.b and u.t = c.t
-        order by 1, 2;
-    else
-        return query
-        with counts as (
-            select w.week_bucket as b, w.event_type as t, sum(w.event_count)::bigint as n
-            from {{ weekly }} as w
-            where w.project_id = p_project_id and w.week_bucket >= p_from and w.week_bucket < p_to
-            group by 1, 2
-        ),
-        uniques as (
-            select date_trunc('week', m.day_bucket, '{{ tz }}') as b, m.event_type as t,
-                count(distinct m.member_id) filter (where m.member_kind = 'visitor') as v,
-                count(distinct m.member_id) filter (where m.member_kind = 'session') as s
-            from {{ daily_members }} as m
+            from {{ members_table }} as m
             where m.project_id = p_project_id
-                and date_trunc('week', m.day_bucket, '{{ tz }}') >= p_from
-                and date_trunc('week', m.day_bucket, '{{ tz }}') < p_to
+                and {{ member_bucket }} >= p_from and {{ member_bucket }} < p_to
             group by 1, 2
         )
         select c.b, c.t, c.n, coalesce(u.v, 0), coalesce(u.s, 0)
         from counts as c left join uniques as u on u.b = c.b and u.t = c.t
         order by 1, 2;
+    {%- endfor %}
     end if;
 end
 $fn$;

@@ -121,26 +121,19 @@ as $fn$
 begin
     -- One row per aggregate and distinct UTC hour the statement touched, not per event.
     -- The upsert takes a row lock, so a run claiming the same mark waits for this commit.
-    if tg_op in ('INSERT', 'UPDATE') then
+    {%- for transition, operations in [('new_rows', "'INSERT', 'UPDATE'"),
+                                        ('old_rows', "'DELETE', 'UPDATE'")] %}
+    if tg_op in ({{ operations }}) then
         insert into {{ pending }} (target, hour_bucket)
         select aggregate_target.name, touched.hour_bucket
         from (
-            select distinct date_trunc('hour', new_rows.created_at, 'UTC') as hour_bucket
-            from new_rows where new_rows.created_at is not null
+            select distinct date_trunc('hour', changed.created_at, 'UTC') as hour_bucket
+            from {{ transition }} as changed where changed.created_at is not null
         ) as touched
         cross join unnest(array['{{ targets | join("', '") }}']) as aggregate_target (name)
         on conflict (target, hour_bucket) do update set marked_at = excluded.marked_at;
     end if;
-    if tg_op in ('DELETE', 'UPDATE') then
-        insert into {{ pending }} (target, hour_bucket)
-        select aggregate_target.name, touched.hour_bucket
-        from (
-            select distinct date_trunc('hour', old_rows.created_at, 'UTC') as hour_bucket
-            from old_rows where old_rows.created_at is not null
-        ) as touched
-        cross join unnest(array['{{ targets | join("', '") }}']) as aggregate_target (name)
-        on conflict (target, hour_bucket) do update set marked_at = excluded.marked_at;
-    end if;
+    {%- endfor %}
     return null;
 end
 $fn$;
