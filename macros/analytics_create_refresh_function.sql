@@ -41,6 +41,7 @@ declare
     v_changed bigint;
     v_added bigint;
     v_result jsonb := '{}';
+    v_started timestamptz;
 begin
     if p_lookback_hours < 0 or p_backfill_days < 1 then
         raise exception 'analytics_refresh_aggregates: lookback_hours must be >= 0 and backfill_days >= 1';
@@ -57,6 +58,7 @@ begin
     {%- set window_sql = analytics_window_sql(target_relation, params, true, spec.grain, spec.bucket) %}
 
     -- {{ name }}
+    v_started := clock_timestamp();
     {%- if analytics_late_changes_enabled() %}
     {{ analytics_claim_pending_hours(name, 'p_as_of') | indent(4) }};
     {%- endif %}
@@ -84,7 +86,8 @@ begin
 
     v_result := v_result || jsonb_build_object('{{ name }}', jsonb_build_object(
         'window_start', v_window_start, 'window_end', v_window_end,
-        'removed', v_removed, 'changed', v_changed, 'added', v_added));
+        'removed', v_removed, 'changed', v_changed, 'added', v_added,
+        'ms', round(extract(epoch from clock_timestamp() - v_started)::numeric * 1000, 1)));
 {% endfor %}
     return jsonb_build_object('as_of', p_as_of) || v_result;
 end

@@ -102,10 +102,10 @@ def identities(conn, schema: str) -> None:
                          "on conflict do nothing").format(s))
 
 
-def ingest_overhead(copy_rows: int, batches: int, reps: int) -> dict:
+def ingest_overhead(copy_rows: int, batches: int, reps: int, prefix: str = "bench") -> dict:
     """Ingest into a raw table with and without the late-change triggers, alternating, in one
     run: COPY of copy_rows rows, and 100-row INSERT statements as an API would send them."""
-    schema = "bench_ingest"
+    schema = f"{prefix}_ingest"
     with connect() as conn:
         create_raw_table(conn, schema)
     dbt(["run-operation", "analytics_track_late_changes"], schema,
@@ -162,12 +162,15 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true",
                         help="tiny sizes, as `make test` runs it: checks the benchmark works")
     parser.add_argument("--out", default=str(ROOT / "bench-results"), help="output folder")
+    parser.add_argument("--prefix", default="bench",
+                        help="prefix of the schemas it creates (default bench: bench_full, "
+                             "bench_1day, bench_ingest)")
     args = parser.parse_args()
     if args.smoke:
         args.days, args.events_per_day, args.projects, args.reps = 2, 3000, 10, 2
     end = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     as_of = end + dt.timedelta(minutes=5)
-    big, small = "bench_full", "bench_1day"
+    big, small = f"{args.prefix}_full", f"{args.prefix}_1day"
     variables = {"as_of": as_of.isoformat(), "backfill_days": int(args.days) + 2,
                  "app_schema": big}
     results: dict = {"machine": "see README", "rows": {}, "measures": {}}
@@ -212,6 +215,13 @@ def main() -> int:
             q = sql.SQL("select {}.analytics_refresh_aggregates(%s)").format(
                 sql.Identifier(schema))
             refresh[schema] = timed(conn, q, (as_of,), args.reps)
+        # where the refresh's time goes: the function reports each model's milliseconds
+        breakdown = {}
+        for schema in (small, big):
+            out = conn.execute(sql.SQL("select {}.analytics_refresh_aggregates(%s)").format(
+                sql.Identifier(schema)), (as_of,)).fetchone()[0]
+            breakdown[schema] = {k: v["ms"] for k, v in out.items() if isinstance(v, dict)}
+        results["measures"]["refresh_breakdown_ms"] = breakdown
         conn.execute(sql.SQL("create temp table plan_agg (like {}.analytics_events_hourly_agg "
                              "including all)").format(s))
         conn.execute("alter table plan_agg drop column id")
@@ -272,6 +282,12 @@ def main() -> int:
             dash[name] = {"aggregate": agg, "raw": raw,
                           "speed_up": round(raw["p50_ms"] / max(agg["p50_ms"], 0.01), 1)}
         results["measures"]["dashboard"] = dash
+        kpi_sql = sql.SQL("explain (analyze, buffers) select count(distinct m.member_id) "
+                          "filter (where m.member_kind = 'visitor') from "
+                          "{}.analytics_events_hourly_members as m where m.project_id = %s "
+                          "and m.hour_bucket >= %s and m.hour_bucket < %s").format(s)
+        results["explain_kpi"] = "\n".join(r[0] for r in conn.execute(
+            kpi_sql, (p, since30, end)).fetchall())
 
         sizes = {}
         for table in ("analytics_events", "analytics_events_hourly_agg",
@@ -287,7 +303,8 @@ def main() -> int:
                                         for k, v in sizes.items()}
     print("bench: ingest with and without the late-change triggers", flush=True)
     results["measures"]["ingest"] = ingest_overhead(
-        20_000 if args.smoke else 1_000_000, 10 if args.smoke else 200, 2 if args.smoke else 3)
+        20_000 if args.smoke else 1_000_000, 10 if args.smoke else 200, 2 if args.smoke else 3,
+        args.prefix)
     results["wall_clock_s"] = round(time.perf_counter() - wall, 1)
     write(results, Path(args.out))
     return 0
@@ -320,9 +337,19 @@ def write(results: dict, out: Path) -> None:
               f"{ing['copy_s_with']} | {ing['copy_overhead_pct']} % |",
               f"| {ing['batches_of_100']} INSERTs of 100 rows (s) | {ing['batch_s_without']} | "
               f"{ing['batch_s_with']} | {ing['batch_overhead_pct']} % |"]
+    if "refresh_breakdown_ms" in m:
+        lines += ["", "| hourly refresh, ms per model | " + " | ".join(m["refresh_breakdown_ms"])
+                  + " |", "| --- | --- | --- |"]
+        models = next(iter(m["refresh_breakdown_ms"].values()))
+        for model in models:
+            lines.append(f"| {model} | " + " | ".join(
+                str(b.get(model)) for b in m["refresh_breakdown_ms"].values()) + " |")
     lines += ["", "| table | rows | table size | index size |", "| --- | --- | --- | --- |"]
     for name, sz in m["sizes"].items():
         lines.append(f"| {name} | {sz['rows']:,} | {sz['table']} | {sz['indexes']} |")
+    if "explain_kpi" in results:
+        lines += ["", "Where the exact KPI's time goes (EXPLAIN ANALYZE, largest tenant, "
+                  "30 days):", "", "```", results["explain_kpi"], "```"]
     text = "\n".join(lines) + "\n"
     (out / "bench.md").write_text(text)
     print(text)

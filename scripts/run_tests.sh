@@ -18,7 +18,7 @@ echo "== pytest"
 pytest "$@"
 
 echo "== benchmark smoke test (tiny sizes; make bench for the real run)"
-python scripts/bench.py --smoke --out target/bench-smoke
+python scripts/bench.py --smoke --prefix bench_smoke --out target/bench-smoke
 
 echo "== sqlfluff lint"
 sqlfluff lint models tests
