@@ -10,8 +10,8 @@ it, then measures, each as the median (and p95) of --reps repetitions:
      the same answers from the raw table, as an `authenticated` project owner with RLS on;
   4. exact KPI distinct counts from the member table versus the raw scan;
   5. table and index sizes.
-Writes bench-results/bench.md and bench.json. Sizes are options; `--smoke` is the tiny run
-`make test` does.
+Writes bench-results/bench.md, bench.json and latency.png. Sizes are options; `--smoke` is the
+tiny run `make test` does.
 """
 
 from __future__ import annotations
@@ -310,8 +310,36 @@ def main() -> int:
     return 0
 
 
+def chart(results: dict, path: Path) -> None:
+    """A PNG of the dashboard queries' p50 latency, raw table against aggregate (log scale)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    dash = results["measures"]["dashboard"]
+    names = list(dash)
+    raw = [dash[n]["raw"]["p50_ms"] for n in names]
+    agg = [dash[n]["aggregate"]["p50_ms"] for n in names]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    xs = range(len(names))
+    ax.bar([x - 0.2 for x in xs], raw, width=0.4, label="raw table")
+    ax.bar([x + 0.2 for x in xs], agg, width=0.4, label="aggregate (RLS, authenticated)")
+    ax.set_xticks(list(xs), names, rotation=15)
+    ax.set_yscale("log")
+    ax.set_ylabel("p50 latency, ms (log)")
+    ax.set_title(f"Dashboard queries, {sum(results['rows'].values()):,} raw rows")
+    for x, r, a in zip(xs, raw, agg, strict=True):
+        ax.annotate(f"{r / max(a, 0.01):.0f}x", (x, max(r, a)), ha="center", va="bottom")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def write(results: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    chart(results, out / "latency.png")
     (out / "bench.json").write_text(json.dumps(results, indent=2, default=str))
     m = results["measures"]
     lines = [f"rows: {results['rows']}  wall clock: {results['wall_clock_s']} s", "",
