@@ -19,6 +19,8 @@
     {%- set daily_members = analytics_relation('analytics_events_daily_members') -%}
     {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
     {%- set tz = analytics_time_zone() -%}
+{{ analytics_lock_sql('analytics_events_agg_hooks') }};
+
 create or replace function {{ s }}.analytics_event_series(
     p_project_id text,
     p_from timestamptz,

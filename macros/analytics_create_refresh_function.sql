@@ -22,6 +22,8 @@
         'daily': analytics_relation('analytics_events_daily_agg'),
         'members': analytics_relation('analytics_events_daily_members'),
     } -%}
+{{ analytics_lock_sql('analytics_events_agg_hooks') }};
+
 create or replace function {{ fn }}(
     p_as_of timestamptz default now(),
     p_from timestamptz default null,

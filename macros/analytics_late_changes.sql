@@ -91,6 +91,7 @@ select distinct hour_bucket from claimed
     {%- set targets = ['analytics_events_hourly_agg', 'analytics_events_hourly_members',
         'analytics_events_daily_members', 'analytics_events_daily_agg'] -%}
     {%- if not analytics_late_changes_enabled() -%}
+{{ analytics_lock_sql('analytics_events_agg_hooks') }};
 do $sync$
 declare
     trg text;
@@ -104,6 +105,7 @@ begin
 end
 $sync$
     {%- else %}
+{{ analytics_lock_sql('analytics_events_agg_hooks') }};
 create table if not exists {{ pending }} (
     target text not null,
     hour_bucket timestamptz not null,

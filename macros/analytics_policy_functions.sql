@@ -10,7 +10,7 @@
     {%- endif -%}
     {%- set app = analytics_app_tables() -%}
     {%- set private = adapter.quote(var('policy_schema', 'analytics_private')) -%}
-{{ analytics_lock_sql('analytics_private') }};
+{{ analytics_lock_sql('analytics_events_agg_hooks') }};
 
 do $check$
 declare

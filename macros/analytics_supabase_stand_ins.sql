@@ -10,6 +10,8 @@
         {{ return('select 1') }}
     {%- endif -%}
     {%- set app = analytics_app_tables() -%}
+-- one hook at a time across concurrent dbt invocations (GRANT / CREATE race otherwise)
+{{ analytics_lock_sql('analytics_events_agg_hooks') }};
 do $stand_ins$
 begin
     if not exists (select from pg_roles where rolname = 'anon') then
