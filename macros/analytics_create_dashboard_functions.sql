@@ -8,7 +8,8 @@
               [from, to) by event type: 'hour' up to 7 days, 'day' up to 90, 'week' beyond
           analytics_label_performance(project, from, to [, event_type])  per label, days
               starting in [from, to)
-          analytics_kpi_totals(project, from, to)  hours starting in [from, to) -#}
+          analytics_kpi_totals(project, from, to)  hours starting in [from, to): whole UTC
+              days from the project day members, the edge hours from the hourly members -#}
     {%- if flags.WHICH not in ('run', 'build') -%}
         {{ return('select 1') }}
     {%- endif -%}
@@ -17,6 +18,7 @@
     {%- set hourly_members = analytics_relation('analytics_events_hourly_members') -%}
     {%- set daily = analytics_relation('analytics_events_daily_agg') -%}
     {%- set daily_members = analytics_relation('analytics_events_daily_members') -%}
+    {%- set project_day_members = analytics_relation('analytics_events_project_day_members') -%}
     {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
     {%- set tz = analytics_time_zone() -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
@@ -126,16 +128,54 @@ stable
 security invoker
 set search_path = ''
 as $fn$
+    -- The hours starting in [p_from, p_to): whole UTC days from the project's day members,
+    -- the hours before the first and after the last whole day from the hourly members.
+    -- first_day: the first UTC day starting at or after p_from; end_day: the first UTC day
+    -- whose last hour does not start before p_to (so every day in between is whole). UTC days
+    -- are 24 hours whatever the session's time zone.
+    with bounds as (
+        select
+            days.first_day,
+            greatest(days.first_day, days.end_day) as end_day
+        from (
+            select
+                date_trunc('day', p_from - interval '1 microsecond', 'UTC')
+                + interval '24 hours' as first_day,
+                date_trunc('day', p_to - interval '23:00:00.000001', 'UTC')
+                + interval '24 hours' as end_day
+        ) as days
+    ),
+    members as (
+        select d.member_kind, d.member_id
+        from {{ project_day_members }} as d
+        where d.project_id = p_project_id
+            and d.utc_day_bucket >= (select b.first_day from bounds as b)
+            and d.utc_day_bucket < (select b.end_day from bounds as b)
+        union all
+        select m.member_kind, m.member_id
+        from {{ hourly_members }} as m
+        where m.project_id = p_project_id
+            and m.hour_bucket >= p_from
+            and m.hour_bucket < least(p_to, (select b.first_day from bounds as b))
+        union all
+        select m.member_kind, m.member_id
+        from {{ hourly_members }} as m
+        where m.project_id = p_project_id
+            and m.hour_bucket >= greatest(p_from, (select b.end_day from bounds as b))
+            and m.hour_bucket < p_to
+    ),
+    distinct_members as (
+        select distinct members.member_kind, members.member_id from members
+    )
     select
         (
             select coalesce(sum(h.event_count), 0)::bigint
             from {{ hourly }} as h
             where h.project_id = p_project_id and h.hour_bucket >= p_from and h.hour_bucket < p_to
         ),
-        count(distinct m.member_id) filter (where m.member_kind = 'visitor'),
-        count(distinct m.member_id) filter (where m.member_kind = 'session')
-    from {{ hourly_members }} as m
-    where m.project_id = p_project_id and m.hour_bucket >= p_from and m.hour_bucket < p_to
+        count(*) filter (where distinct_members.member_kind = 'visitor'),
+        count(*) filter (where distinct_members.member_kind = 'session')
+    from distinct_members
 $fn$;
 
 do $grants$

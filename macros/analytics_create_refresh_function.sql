@@ -73,6 +73,7 @@ begin
     end if;
     create temporary table {{ fresh }} on commit drop as
     {{ analytics_model_sql(name, relations, target_relation, params, true) | indent(4) }};
+    analyze pg_temp.{{ fresh }};
 
     {{ analytics_replace_buckets_sql(
         target=target_relation,

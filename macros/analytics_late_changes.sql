@@ -17,13 +17,13 @@
     {#- The buckets outside the run's contiguous window that claimed pending hours fall in,
         each as [bucket_start, bucket_end), cut at the window's end. Windows start on bucket
         boundaries, so these buckets never overlap the window. -#}
-    {%- set tz = 'UTC' if grain == 'hour' else analytics_time_zone() -%}
+    {%- set tz = analytics_grain(grain).tz -%}
     select distinct
         {{ analytics_bucket_sql(grain, 'claimed.hour_bucket') }} as bucket_start,
         least(
             (
                 {{ analytics_bucket_sql(grain, 'claimed.hour_bucket') }} at time zone '{{ tz }}'
-                + interval '1 {{ grain }}'
+                + interval '1 {{ analytics_grain(grain).unit }}'
             ) at time zone '{{ tz }}',
             (select w.window_end from {{ window_cte }} as w)
         ) as bucket_end
@@ -88,8 +88,9 @@ select distinct hour_bucket from claimed
     {%- set raw = source('app', 'analytics_events') -%}
     {%- set pending = analytics_relation('analytics_pending_hours') -%}
     {%- set fn = adapter.quote(target.schema) ~ '.analytics_mark_pending_hours' -%}
-    {%- set targets = ['analytics_events_hourly_agg', 'analytics_events_hourly_members',
-        'analytics_events_daily_members', 'analytics_events_daily_agg'] -%}
+    {#- every aggregate read from the raw events (the weekly one reads the daily ones) -#}
+    {%- set targets = analytics_model_spec('all') | reject('equalto', 'analytics_events_weekly_agg')
+        | list -%}
     {%- if not analytics_late_changes_enabled() -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
 do $sync$

@@ -1,19 +1,17 @@
-{% macro analytics_members_sql(events, target, params, incremental, grain, with_label, claimed=none) -%}
-    {#- The de-duplicated visitors and sessions of each bucket: one row per project, event type,
-        [label,] bucket, member kind ('visitor' / 'session') and member id. Distinct counts over
-        any set of buckets are exact counts of distinct rows here, at a fraction of the raw
-        table's size. -#}
+{% macro analytics_members_sql(events, target, params, incremental, grain, dimensions, claimed=none) -%}
+    {#- The de-duplicated visitors and sessions of each bucket: one row per `dimensions` (e.g.
+        project, event type, label; or the project alone), bucket, member kind ('visitor' /
+        'session') and member id. Distinct counts over any set of buckets are exact counts of
+        distinct rows here, at a fraction of the raw table's size. -#}
     {%- set bucket = grain ~ '_bucket' -%}
 with {{ analytics_windowed_events_sql(events, target, params, incremental, grain, bucket, claimed) }},
 
 final as (
 
     select distinct
-        windowed_events.project_id,
-        windowed_events.event_type,
-        {%- if with_label %}
-        windowed_events.event_label,
-        {%- endif %}
+        {%- for dimension in dimensions %}
+        windowed_events.{{ dimension }},
+        {%- endfor %}
         {{ analytics_bucket_sql(grain, 'windowed_events.created_at') }} as {{ bucket }},
         member_row.member_kind,
         member_row.member_id

@@ -6,9 +6,14 @@
     {%- set claimed = analytics_claimed_relation(model_name) if incremental else none -%}
     {%- if model_name in ('analytics_events_hourly_agg', 'analytics_events_daily_agg') -%}
         {{ analytics_events_agg_sql(relations.events, target, params, incremental, spec.grain, claimed) }}
-    {%- elif model_name in ('analytics_events_hourly_members', 'analytics_events_daily_members') -%}
+    {%- elif model_name.endswith('_members') -%}
+        {%- set dimensions = [] -%}
+        {%- for column in spec.key_columns + spec.nullable_keys
+            if column not in ('member_kind', 'member_id') -%}
+            {%- do dimensions.append(column) -%}
+        {%- endfor -%}
         {{ analytics_members_sql(relations.events, target, params, incremental, spec.grain,
-            'event_label' in spec.nullable_keys, claimed) }}
+            dimensions, claimed) }}
     {%- else -%}
         {{ analytics_weekly_agg_sql(relations.daily, relations.members, target, params, incremental,
             claimed) }}

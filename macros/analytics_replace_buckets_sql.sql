@@ -15,7 +15,10 @@
         and fresh.{{ key }} = old.{{ key }}
         {%- endfor %}
         {%- for key in nullable %}
-        and fresh.{{ key }} is not distinct from old.{{ key }}
+        {#- NULL-safe and still hashable (IS NOT DISTINCT FROM is neither hashable nor
+            mergeable, which left the planner a join on the other keys only) #}
+        and (fresh.{{ key }} is null) = (old.{{ key }} is null)
+        and coalesce(fresh.{{ key }}::text, '') = coalesce(old.{{ key }}::text, '')
         {%- endfor %}
     {%- endset -%}
     {%- set columns = keys + nullable + [bucket] + measures

@@ -9,15 +9,16 @@
         weeks the newest stored bucket itself, which may be partial), so a run after an outage
         catches up every missed bucket; or exactly the re-aggregation range when one is given.
         Bucket arithmetic is done in local time, so DST days are 23 or 25 hours long. -#}
-    {%- set tz = 'UTC' if grain == 'hour' else analytics_time_zone() -%}
-    {%- set step = "interval '1 " ~ grain ~ "'" -%}
+    {%- set unit = analytics_grain(grain).unit -%}
+    {%- set tz = analytics_grain(grain).tz -%}
+    {%- set step = "interval '1 " ~ unit ~ "'" -%}
     {%- set as_of_hour = "date_trunc('hour', " ~ params.as_of ~ ", 'UTC')" -%}
     {%- set range_end = "(date_trunc('hour', " ~ params.range_to
         ~ " - interval '1 microsecond', 'UTC') + interval '1 hour')" -%}
     select
         {%- if incremental %}
         date_trunc(
-            '{{ grain }}',
+            '{{ unit }}',
             coalesce(
                 {{ params.range_from }},
                 least(
@@ -34,13 +35,13 @@
         least(
             {{ as_of_hour }},
             (
-                date_trunc('{{ grain }}', {{ range_end }} - interval '1 microsecond', '{{ tz }}')
+                date_trunc('{{ unit }}', {{ range_end }} - interval '1 microsecond', '{{ tz }}')
                 at time zone '{{ tz }}' + {{ step }}
             ) at time zone '{{ tz }}'
         ) as window_end
         {%- else %}
         date_trunc(
-            '{{ grain }}',
+            '{{ unit }}',
             {{ as_of_hour }} - ({{ params.backfill_hours }}) * interval '1 hour',
             '{{ tz }}'
         ) as window_start,

@@ -3,6 +3,8 @@
         freshly aggregated rows (NULL-safe on event_label, deletions honoured), nothing outside
         the window changes. dbt's delete+insert, merge and microbatch never match a NULL label. -#}
     {%- set spec = analytics_model_spec(model.name) -%}
+    {#- the fresh rows' statistics, so the planner sizes the replace's joins right -#}
+    analyze {{ arg_dict['temp_relation'] }};
     {{ analytics_replace_buckets_sql(
         target=arg_dict['target_relation'],
         fresh=arg_dict['temp_relation'],

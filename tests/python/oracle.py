@@ -122,8 +122,8 @@ def truth(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC",
 
 
 def members(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC",
-            with_label: bool = False) -> set[tuple]:
-    """The de-duplicated (project, type, [label,] bucket, kind, id) rows of completed hours."""
+            with_label: bool = False, with_type: bool = True) -> set[tuple]:
+    """The de-duplicated (project, [type, [label,]] bucket, kind, id) rows of completed hours."""
     end = hour_of(as_of)
     bucket = bucket_of(grain, tz)
     out = set()
@@ -131,7 +131,7 @@ def members(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC
         if (r["project_id"] is None or r["event_type"] is None or r["created_at"] is None
                 or r["created_at"] >= end):
             continue
-        head = (str(r["project_id"]), r["event_type"])
+        head = (str(r["project_id"]),) + ((r["event_type"],) if with_type else ())
         if with_label:
             head += (clean_label(r["event_label"]),)
         for kind, value in (("visitor", r["visitor_id"]), ("session", r["session_id"])):

@@ -10,7 +10,7 @@ import time
 import pytest
 from analytics_db import connect
 from conftest import Project, ts
-from oracle import truth
+from oracle import members, truth
 from psycopg import sql
 
 HOUR = dt.timedelta(hours=1)
@@ -30,12 +30,17 @@ def tables(p: Project) -> dict:
         rows = p.table_rows(name, ("project_id", "event_type", "event_label", f"{grain}_bucket",
                                    "event_count", "unique_visitors", "unique_sessions"))
         out[name] = {r[:4]: r[4:] for r in rows}
+    # what the exact KPI reads for whole days
+    out["project_day_members"] = set(p.table_rows(
+        "analytics_events_project_day_members",
+        ("project_id", "utc_day_bucket", "member_kind", "member_id")))
     return out
 
 
 def expected(p: Project, as_of: dt.datetime) -> dict:
     raw = p.raw_rows()
-    return {name: truth(raw, as_of, grain) for name, grain in TABLES.items()}
+    return {**{name: truth(raw, as_of, grain) for name, grain in TABLES.items()},
+            "project_day_members": members(raw, as_of, "day", with_type=False)}
 
 
 def pending(p: Project) -> int:

@@ -53,9 +53,12 @@ def table(p: Project, name: str, bucket: str) -> dict:
 
 
 def member_rows(p: Project, name: str, with_label: bool) -> set[tuple]:
-    bucket = "day_bucket" if "daily" in name else "hour_bucket"
-    cols = ["project_id", "event_type", *(["event_label"] if with_label else []), bucket,
-            "member_kind", "member_id"]
+    bucket = {"analytics_events_hourly_members": "hour_bucket",
+              "analytics_events_daily_members": "day_bucket",
+              "analytics_events_project_day_members": "utc_day_bucket"}[name]
+    with_type = name != "analytics_events_project_day_members"
+    cols = ["project_id", *(["event_type"] if with_type else []),
+            *(["event_label"] if with_label else []), bucket, "member_kind", "member_id"]
     rows = p.table_rows(name, cols)
     assert len(set(rows)) == len(rows)
     return set(rows)
@@ -70,6 +73,9 @@ def check_all(p: Project, as_of: dt.datetime, tz: str) -> None:
         raw, as_of, "hour")
     assert member_rows(p, "analytics_events_daily_members", True) == members(
         raw, as_of, "day", tz, with_label=True)
+    # project-level members per UTC day, whatever the rollup time zone
+    assert member_rows(p, "analytics_events_project_day_members", False) == members(
+        raw, as_of, "day", "UTC", with_type=False)
 
 
 @pytest.mark.parametrize("tz,runner", [("UTC", "dbt"), ("Asia/Kolkata", "dbt"),
@@ -99,6 +105,38 @@ def test_rollups_equal_oracle_through_incremental_runs(project: Project, tz: str
         last = as_of
 
 
+def check_kpi(call, done: list[dict], ranges: list[tuple]) -> None:
+    """analytics_kpi_totals equals the oracle: the completed hours starting in [lo, hi)."""
+    for lo, hi in ranges:
+        sel = [r for r in done if r["project_id"] == "p1" and lo <= hour_of(r["created_at"]) < hi]
+        expected = (len(sel), len({r["visitor_id"] for r in sel if r["visitor_id"]}),
+                    len({r["session_id"] for r in sel if r["session_id"]}))
+        assert call("analytics_kpi_totals", "p1", lo, hi) == [expected], (lo, hi)
+
+
+def test_kpi_totals_across_dst_in_a_non_utc_session(project: Project) -> None:
+    """UTC days are 24 hours long in every session time zone: a session in New York across
+    the switch to daylight saving time (2026-03-08) still gets exact totals."""
+    rng = random.Random(11)
+    project.insert(make_events(rng, ts("2026-03-05 00:00"), ts("2026-03-11 03:00")))
+    as_of = ts("2026-03-11 02:10")
+    project.dbt_run(as_of)
+    done = [r for r in project.raw_rows() if r["created_at"] < hour_of(as_of)]
+    project.conn.execute("set time zone 'America/New_York'")
+    s = sql.Identifier(project.schema)
+
+    def call(fn: str, *args) -> list[tuple]:
+        return project.conn.execute(sql.SQL("select * from {}.{}(%s, %s, %s)").format(
+            s, sql.Identifier(fn)), args).fetchall()
+
+    check_kpi(call, done, [
+        (ts("2026-03-07 05:00"), ts("2026-03-10 04:00")),  # New York midnights, DST between
+        (ts("2026-03-06 00:00"), ts("2026-03-10 00:00")),
+        (ts("2026-03-07 23:00"), ts("2026-03-09 01:00")),
+        (ts("2026-03-05 13:20"), ts("2026-03-11 01:40")),
+    ])
+
+
 def test_dashboard_functions_views_and_kpi_equal_oracle(project: Project) -> None:
     rng = random.Random(5)
     tz = "Europe/Berlin"
@@ -119,11 +157,19 @@ def test_dashboard_functions_views_and_kpi_equal_oracle(project: Project) -> Non
     def distinct(rows, kind, pred) -> int:
         return len({r[kind] for r in rows if pred(r) and r[kind] is not None})
 
-    # KPI totals over an arbitrary hour range crossing the year boundary
-    lo, hi = ts("2025-12-31 17:00"), ts("2026-01-02 05:00")
-    sel = [r for r in done if r["project_id"] == "p1" and lo <= r["created_at"] < hi]
-    assert call("analytics_kpi_totals", "p1", lo, hi) == [
-        (len(sel), distinct(sel, "visitor_id", bool), distinct(sel, "session_id", bool))]
+    # KPI totals: whole UTC days from the project day members, edge hours from the hourly
+    # members; every way a range can sit on the day and hour boundaries
+    check_kpi(call, done, [
+        (ts("2025-12-31 17:00"), ts("2026-01-02 05:00")),  # edges on both sides, new year
+        (ts("2025-12-29 00:00"), ts("2026-01-05 00:00")),  # whole days only
+        (ts("2025-12-31 17:00"), ts("2025-12-31 20:00")),  # inside one day
+        (ts("2025-12-30 00:00"), ts("2025-12-30 23:00")),  # one day less its last hour
+        (ts("2025-12-30 00:00"), ts("2025-12-30 23:30")),  # ... which starts before p_to
+        (ts("2025-12-30 00:30"), ts("2025-12-31 00:00")),  # first hour starts before p_from
+        (ts("2025-12-30 06:15"), ts("2026-01-03 18:45")),  # not on hour boundaries
+        (ts("2025-12-20 00:00"), ts("2026-01-10 00:00")),  # beyond the data, open hour too
+        (ts("2026-01-02 00:00"), ts("2026-01-02 00:00")),  # empty
+    ])
 
     # event series at each granularity: per bucket and event type, exact distinct counts
     for granularity, (lo, hi) in {"hour": (ts("2026-01-01 00:00"), ts("2026-01-02 00:00")),
