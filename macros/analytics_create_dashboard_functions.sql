@@ -17,6 +17,7 @@
     {%- set hourly = analytics_relation('analytics_events_hourly_agg') -%}
     {%- set hourly_members = analytics_relation('analytics_events_hourly_members') -%}
     {%- set daily = analytics_relation('analytics_events_daily_agg') -%}
+    {%- set daily_type = analytics_relation('analytics_events_daily_type_agg') -%}
     {%- set daily_members = analytics_relation('analytics_events_daily_members') -%}
     {%- set project_day_members = analytics_relation('analytics_events_project_day_members') -%}
     {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
@@ -52,14 +53,22 @@ begin
         raise exception 'analytics_event_series: granularity must be hour, day or week, not %',
             granularity;
     end if;
+    {#- day: stored per-type rows (exact across labels). hour and week: counts summed over
+        labels, distinct counts over the member rows of each bucket and type (hourly members
+        are already distinct per project, type and hour: a plain count) #}
+    if granularity = 'day' then
+        return query
+        select d.day_bucket, d.event_type, d.event_count, d.unique_visitors, d.unique_sessions
+        from {{ daily_type }} as d
+        where d.project_id = p_project_id and d.day_bucket >= p_from and d.day_bucket < p_to
+        order by 1, 2;
     {%- set series = [
-        ('hour', hourly, 'h.hour_bucket', hourly_members, 'm.hour_bucket'),
-        ('day', daily, 'h.day_bucket', daily_members, 'm.day_bucket'),
+        ('hour', hourly, 'h.hour_bucket', hourly_members, 'm.hour_bucket', 'count(m.member_id)'),
         ('week', weekly, 'h.week_bucket', daily_members,
-            "date_trunc('week', m.day_bucket, '" ~ tz ~ "')"),
+            "date_trunc('week', m.day_bucket, '" ~ tz ~ "')", 'count(distinct m.member_id)'),
     ] %}
-    {%- for grain, counts_table, count_bucket, members_table, member_bucket in series %}
-    {{ 'if' if loop.first else 'elsif' }} granularity = '{{ grain }}' then
+    {%- for grain, counts_table, count_bucket, members_table, member_bucket, counter in series %}
+    elsif granularity = '{{ grain }}' then
         return query
         with counts as (
             select {{ count_bucket }} as b, h.event_type as t, sum(h.event_count)::bigint as n
@@ -70,8 +79,8 @@ begin
         ),
         uniques as (
             select {{ member_bucket }} as b, m.event_type as t,
-                count(distinct m.member_id) filter (where m.member_kind = 'visitor') as v,
-                count(distinct m.member_id) filter (where m.member_kind = 'session') as s
+                {{ counter }} filter (where m.member_kind = 'visitor') as v,
+                {{ counter }} filter (where m.member_kind = 'session') as s
             from {{ members_table }} as m
             where m.project_id = p_project_id
                 and {{ member_bucket }} >= p_from and {{ member_bucket }} < p_to
@@ -127,6 +136,8 @@ language sql
 stable
 security invoker
 set search_path = ''
+-- the distinct members of a month fit in memory: hashed without spilling to disk
+set work_mem = '32MB'
 as $fn$
     -- The hours starting in [p_from, p_to): whole UTC days from the project's day members,
     -- the hours before the first and after the last whole day from the hourly members.

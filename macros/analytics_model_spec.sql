@@ -18,6 +18,8 @@
             'measures': [], 'timestamps': false},
         'analytics_events_daily_agg': {'grain': 'day', 'key_columns': event_keys,
             'nullable_keys': ['event_label'], 'measures': measures, 'timestamps': true},
+        'analytics_events_daily_type_agg': {'grain': 'day', 'key_columns': event_keys,
+            'nullable_keys': [], 'measures': measures, 'timestamps': true},
         'analytics_events_weekly_agg': {'grain': 'week', 'key_columns': event_keys,
             'nullable_keys': ['event_label'], 'measures': measures, 'timestamps': true},
     } -%}

@@ -4,14 +4,16 @@
         function. -#}
     {%- set spec = analytics_model_spec(model_name) -%}
     {%- set claimed = analytics_claimed_relation(model_name) if incremental else none -%}
-    {%- if model_name in ('analytics_events_hourly_agg', 'analytics_events_daily_agg') -%}
-        {{ analytics_events_agg_sql(relations.events, target, params, incremental, spec.grain, claimed) }}
+    {%- set dimensions = [] -%}
+    {%- for column in spec.key_columns + spec.nullable_keys
+        if column not in ('member_kind', 'member_id') -%}
+        {%- do dimensions.append(column) -%}
+    {%- endfor -%}
+    {%- if model_name in ('analytics_events_hourly_agg', 'analytics_events_daily_agg',
+        'analytics_events_daily_type_agg') -%}
+        {{ analytics_events_agg_sql(relations.events, target, params, incremental, spec.grain, claimed,
+            dimensions) }}
     {%- elif model_name.endswith('_members') -%}
-        {%- set dimensions = [] -%}
-        {%- for column in spec.key_columns + spec.nullable_keys
-            if column not in ('member_kind', 'member_id') -%}
-            {%- do dimensions.append(column) -%}
-        {%- endfor -%}
         {{ analytics_members_sql(relations.events, target, params, incremental, spec.grain,
             dimensions, claimed) }}
     {%- else -%}

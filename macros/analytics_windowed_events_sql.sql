@@ -1,6 +1,7 @@
 {% macro analytics_windowed_events_sql(events, target, params, incremental, grain, bucket, claimed=none) -%}
     {#- CTEs `run_window` and `windowed_events`: the cleaned events of the run's window, read
-        through the raw table's created_at index (the bounds are InitPlans), plus, with late-change
+        through the raw table's created_at index on incremental runs (the bounds are InitPlans;
+        a first build sees its bounds as expressions and scans the table), plus, with late-change
         tracking, the events of the buckets holding claimed pending hours (`extra_buckets`). -#}
 events as (
 
@@ -27,8 +28,14 @@ windowed_events as (
     select events.*
     from events
     where
+        {%- if incremental %}
         events.created_at >= (select run_window.window_start from run_window)
         and events.created_at < (select run_window.window_end from run_window)
+        {%- else %}
+        {%- set bounds = analytics_full_window_bounds(params, grain) %}
+        events.created_at >= {{ bounds.start }}
+        and events.created_at < {{ bounds.end }}
+        {%- endif %}
     {%- if claimed %}
     union all
     select events.*

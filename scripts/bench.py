@@ -8,8 +8,9 @@ it, then measures, each as the median (and p95) of --reps repetitions:
      plan's own incremental SQL for the same window;
   3. the plan's four dashboard queries and the project's functions, on the aggregates versus
      the same answers from the raw table, as an `authenticated` project owner with RLS on;
-  4. exact KPI distinct counts from the member table versus the raw scan;
-  5. table and index sizes.
+  4. exact KPI distinct counts (analytics_kpi_totals) versus the raw scan;
+  5. table and index sizes;
+  6. where the time goes: EXPLAIN ANALYZE of the KPI's statement and of the refresh's slowest.
 Writes bench-results/bench.md, bench.json and latency.png. Sizes are options; `--smoke` is the
 tiny run `make test` does.
 """
@@ -33,8 +34,9 @@ insert into {schema}.analytics_events
 select
     'proj_' || lpad(p.n::text, 3, '0'),
     'v' || p.n || '_' || v.k,
-    -- a session is a visitor's 4-hour block: several events each, as on a real site
-    's' || p.n || '_' || v.k || '_' || floor(g.i * %(spacing)s / 14400)::int,
+    -- a session is a visitor's 4-hour block of the whole dataset (not of this chunk):
+    -- several events each, as on a real site
+    's' || p.n || '_' || v.k || '_' || floor((%(first)s + g.i) * %(spacing)s / 14400)::int,
     (array['impression', 'impression', 'widget_visible', 'interaction', 'page_view'])
         [1 + floor(random() * 5)::int],
     case when random() < 0.1 then null
@@ -49,7 +51,74 @@ cross join lateral (
 cross join lateral (select floor(power(random() + g.i * 0, 2) * 3000)::int as k) as v
 """
 
+# The plan's table and backfill, verbatim but for the table's name (a regular, logged table,
+# its constraint and indexes in place as the plan's migration creates them).
+PLAN_TABLE = """
+drop table if exists public.bench_plan_hourly_agg;
+create table public.bench_plan_hourly_agg (
+    id bigint generated always as identity primary key,
+    project_id text not null,
+    event_type text not null,
+    event_label text,
+    hour_bucket timestamptz not null,
+    event_count bigint not null default 0,
+    unique_visitors bigint not null default 0,
+    unique_sessions bigint not null default 0,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    constraint bench_plan_hourly_agg_unique
+        unique (project_id, event_type, event_label, hour_bucket)
+);
+create index on public.bench_plan_hourly_agg (project_id, hour_bucket desc);
+create index on public.bench_plan_hourly_agg (project_id, event_type, hour_bucket desc);
+create index on public.bench_plan_hourly_agg (project_id, event_label, hour_bucket desc)
+    where event_label is not null;
+"""
+PLAN_BACKFILL = """
+insert into public.bench_plan_hourly_agg (project_id, event_type, event_label, hour_bucket,
+    event_count, unique_visitors, unique_sessions)
+select project_id, event_type, event_label, date_trunc('hour', created_at) as hour_bucket,
+    count(*), count(distinct visitor_id), count(distinct session_id)
+from {}.analytics_events
+group by project_id, event_type, event_label, date_trunc('hour', created_at)
+on conflict (project_id, event_type, event_label, hour_bucket) do update set
+    event_count = excluded.event_count, unique_visitors = excluded.unique_visitors,
+    unique_sessions = excluded.unique_sessions, updated_at = now()
+"""
+
 OWNER = "00000000-0000-0000-0000-00000000b0ff"
+
+
+def nested_plans(conn, query, params=None, owner: bool = False) -> list[str]:
+    """EXPLAIN ANALYZE of the statements a function runs (auto_explain), slowest first; with
+    `owner`, run as the benchmark owner (auto_explain is set up as superuser before)."""
+    plans: list[str] = []
+
+    def handler(diag) -> None:
+        plans.append(diag.message_primary or "")
+
+    conn.add_notice_handler(handler)
+    try:
+        conn.execute("load 'auto_explain'")
+        for setting, value in (("log_min_duration", "0"), ("log_analyze", "on"),
+                               ("log_buffers", "on"), ("log_nested_statements", "on"),
+                               ("log_level", "notice")):
+            conn.execute(f"set auto_explain.{setting} = '{value}'")
+        with conn.transaction():
+            if owner:
+                conn.execute("set local role authenticated")
+                conn.execute("select set_config('request.jwt.claims', %s, true)",
+                             (json.dumps({"sub": OWNER, "role": "authenticated"}),))
+            conn.execute(query, params).fetchall()
+    finally:
+        conn.execute("set auto_explain.log_min_duration = -1")
+        conn.remove_notice_handler(handler)
+
+    def ms(plan: str) -> float:
+        return float(plan.split("duration: ", 1)[1].split(" ms", 1)[0]) if "duration: " in plan \
+            else 0.0
+    # the outermost call finishes (and is logged) last: keep only the statements inside it
+    return sorted(plans[:-1], key=ms, reverse=True)
 
 
 def timed(conn, query, params=None, reps: int = 5) -> dict:
@@ -88,7 +157,7 @@ def load(conn, schema: str, days: float, per_day: int, projects: int,
               flush=True)
         conn.execute(sql.SQL(GENERATE).format(schema=ident), {
             "start": start + dt.timedelta(seconds=first * 86400 / per_day),
-            "spacing": 86400 / per_day, "rows": n, "projects": projects})
+            "spacing": 86400 / per_day, "rows": n, "projects": projects, "first": first})
     conn.execute(sql.SQL("analyze {}.analytics_events").format(ident))
     return rows
 
@@ -194,6 +263,13 @@ def main() -> int:
             from {}.analytics_events group by 1, 2, 3, 4""").format(s))
         floor_hourly = time.perf_counter() - t
         conn.execute("drop table floor_result")
+        print("bench: the plan's backfill: the same INSERT ... SELECT into the plan's table "
+              "(identity key, unique constraint, three indexes)", flush=True)
+        conn.execute(PLAN_TABLE)
+        t = time.perf_counter()
+        conn.execute(sql.SQL(PLAN_BACKFILL).format(s))
+        plan_backfill = time.perf_counter() - t
+        conn.execute("drop table public.bench_plan_hourly_agg")
 
     print("bench: backfill: dbt build of every aggregate", flush=True)
     t = time.perf_counter()
@@ -206,9 +282,11 @@ def main() -> int:
         {**variables, "app_schema": small, "policy_schema": f"{small}_private"})
     results["measures"]["backfill"] = {
         "floor_bare_group_by_s": round(floor_hourly, 2),
+        "plan_backfill_into_plan_table_s": round(plan_backfill, 2),
         "dbt_hourly_only_s": round(backfill_hourly, 2),
         "dbt_all_aggregates_s": round(backfill, 2),
-        "hourly_vs_floor": round(backfill_hourly / floor_hourly, 2)}
+        "hourly_vs_floor": round(backfill_hourly / floor_hourly, 2),
+        "hourly_vs_plan_backfill": round(backfill_hourly / plan_backfill, 2)}
 
     with connect() as conn:
         identities(conn, big)
@@ -297,17 +375,18 @@ def main() -> int:
             dash[name] = {"aggregate": agg, "raw": raw,
                           "speed_up": round(raw["p50_ms"] / max(agg["p50_ms"], 0.01), 1)}
         results["measures"]["dashboard"] = dash
-        kpi_sql = sql.SQL("explain (analyze, buffers) select count(distinct m.member_id) "
-                          "filter (where m.member_kind = 'visitor') from "
-                          "{}.analytics_events_hourly_members as m where m.project_id = %s "
-                          "and m.hour_bucket >= %s and m.hour_bucket < %s").format(s)
-        results["explain_kpi"] = "\n".join(r[0] for r in conn.execute(
-            kpi_sql, (p, since30, end)).fetchall())
+        # where the time goes: the KPI function's statement, and the refresh's slowest one
+        results["explain_kpi"] = nested_plans(conn, sql.SQL(
+            "select * from {}.analytics_kpi_totals(%s, %s, %s)").format(s),
+            (p, since30, end), owner=True)[0]
+        results["explain_refresh_slowest"] = nested_plans(conn, sql.SQL(
+            "select {}.analytics_refresh_aggregates(%s)").format(s), (as_of,))[0]
 
         sizes = {}
         for table in ("analytics_events", "analytics_events_hourly_agg",
                       "analytics_events_daily_agg", "analytics_events_weekly_agg",
-                      "analytics_events_hourly_members", "analytics_events_daily_members"):
+                      "analytics_events_hourly_members", "analytics_events_project_day_members",
+                      "analytics_events_daily_members"):
             rel = f'"{big}".{table}'
             sizes[table] = conn.execute(
                 "select pg_size_pretty(pg_table_size(%s::regclass)), "
@@ -391,8 +470,13 @@ def write(results: dict, out: Path) -> None:
     for name, sz in m["sizes"].items():
         lines.append(f"| {name} | {sz['rows']:,} | {sz['table']} | {sz['indexes']} |")
     if "explain_kpi" in results:
-        lines += ["", "Where the exact KPI's time goes (EXPLAIN ANALYZE, largest tenant, "
-                  "30 days):", "", "```", results["explain_kpi"], "```"]
+        lines += ["", "Where the exact KPI's time goes (auto_explain of the function's "
+                  "statement, as the owner of the largest tenant, 30 days):", "", "```",
+                  results["explain_kpi"], "```"]
+    if "explain_refresh_slowest" in results:
+        lines += ["", "Where the hourly refresh's time goes: its slowest statement on the full "
+                  "history (auto_explain, EXPLAIN ANALYZE):", "", "```",
+                  results["explain_refresh_slowest"], "```"]
     text = "\n".join(lines) + "\n"
     (out / "bench.md").write_text(text)
     print(text)

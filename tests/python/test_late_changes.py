@@ -30,6 +30,9 @@ def tables(p: Project) -> dict:
         rows = p.table_rows(name, ("project_id", "event_type", "event_label", f"{grain}_bucket",
                                    "event_count", "unique_visitors", "unique_sessions"))
         out[name] = {r[:4]: r[4:] for r in rows}
+    out["daily_type"] = {(r[0], r[1], None, r[2]): r[3:] for r in p.table_rows(
+        "analytics_events_daily_type_agg", ("project_id", "event_type", "day_bucket",
+                                            "event_count", "unique_visitors", "unique_sessions"))}
     # what the exact KPI reads for whole days
     out["project_day_members"] = set(p.table_rows(
         "analytics_events_project_day_members",
@@ -40,6 +43,7 @@ def tables(p: Project) -> dict:
 def expected(p: Project, as_of: dt.datetime) -> dict:
     raw = p.raw_rows()
     return {**{name: truth(raw, as_of, grain) for name, grain in TABLES.items()},
+            "daily_type": truth([{**r, "event_label": None} for r in raw], as_of, "day"),
             "project_day_members": members(raw, as_of, "day", with_type=False)}
 
 

@@ -73,6 +73,12 @@ def check_all(p: Project, as_of: dt.datetime, tz: str) -> None:
         raw, as_of, "hour")
     assert member_rows(p, "analytics_events_daily_members", True) == members(
         raw, as_of, "day", tz, with_label=True)
+    # per type and day, every label together: exact across labels
+    by_type = p.table_rows("analytics_events_daily_type_agg", (
+        "project_id", "event_type", "day_bucket", "event_count", "unique_visitors",
+        "unique_sessions"))
+    assert {(r[0], r[1], None, r[2]): r[3:] for r in by_type} == truth(
+        [{**r, "event_label": None} for r in raw], as_of, "day", tz), as_of
     # project-level members per UTC day, whatever the rollup time zone
     assert member_rows(p, "analytics_events_project_day_members", False) == members(
         raw, as_of, "day", "UTC", with_type=False)
@@ -122,12 +128,14 @@ def test_kpi_totals_across_dst_in_a_non_utc_session(project: Project) -> None:
     as_of = ts("2026-03-11 02:10")
     project.dbt_run(as_of)
     done = [r for r in project.raw_rows() if r["created_at"] < hour_of(as_of)]
-    project.conn.execute("set time zone 'America/New_York'")
     s = sql.Identifier(project.schema)
 
     def call(fn: str, *args) -> list[tuple]:
-        return project.conn.execute(sql.SQL("select * from {}.{}(%s, %s, %s)").format(
-            s, sql.Identifier(fn)), args).fetchall()
+        with project.conn.transaction():  # the connection is shared: the zone stays local
+            project.conn.execute("set local time zone 'America/New_York'")
+            assert project.conn.execute("show time zone").fetchone()[0] == "America/New_York"
+            return project.conn.execute(sql.SQL("select * from {}.{}(%s, %s, %s)").format(
+                s, sql.Identifier(fn)), args).fetchall()
 
     check_kpi(call, done, [
         (ts("2026-03-07 05:00"), ts("2026-03-10 04:00")),  # New York midnights, DST between

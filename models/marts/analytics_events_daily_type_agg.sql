@@ -1,0 +1,21 @@
+{{
+    config(
+        post_hook=[
+            "{{ analytics_ensure_index('analytics_events_daily_type_agg_grain_key',
+                'unique (day_bucket, project_id, event_type)', constraint=true) }}",
+            "{{ analytics_ensure_index('idx_events_daily_type_project_day',
+                '(project_id, day_bucket desc)') }}",
+        ],
+    )
+}}
+
+{#- One row per project, event type and day (rollup time zone), every label together, from the
+    raw events: the daily event series by type with distinct counts that are exact across
+    labels (a visitor who saw two labels counts once), read as stored rows.
+    SQL: macros/analytics_events_agg_sql.sql. -#}
+{{ analytics_model_sql(
+    model_name='analytics_events_daily_type_agg',
+    relations={'events': ref('stg_analytics_events')},
+    target=this,
+    params=analytics_run_params(),
+    incremental=is_incremental()) }}
