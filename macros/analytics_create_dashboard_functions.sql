@@ -18,6 +18,7 @@
     {%- set hourly_members = analytics_relation('analytics_events_hourly_members') -%}
     {%- set daily = analytics_relation('analytics_events_daily_agg') -%}
     {%- set daily_type = analytics_relation('analytics_events_daily_type_agg') -%}
+    {%- set hourly_type = analytics_relation('analytics_events_hourly_type_agg') -%}
     {%- set daily_members = analytics_relation('analytics_events_daily_members') -%}
     {%- set project_day_members = analytics_relation('analytics_events_project_day_members') -%}
     {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
@@ -53,43 +54,41 @@ begin
         raise exception 'analytics_event_series: granularity must be hour, day or week, not %',
             granularity;
     end if;
-    {#- day: stored per-type rows (exact across labels). hour and week: counts summed over
-        labels, distinct counts over the member rows of each bucket and type (hourly members
-        are already distinct per project, type and hour: a plain count) #}
-    if granularity = 'day' then
+    {#- hour and day: stored per-type rows (exact across labels). week: counts summed over
+        labels, distinct counts over the week's de-duplicated daily members #}
+    {%- for grain, table in [('hour', hourly_type), ('day', daily_type)] %}
+    {{ 'if' if loop.first else 'elsif' }} granularity = '{{ grain }}' then
         return query
-        select d.day_bucket, d.event_type, d.event_count, d.unique_visitors, d.unique_sessions
-        from {{ daily_type }} as d
-        where d.project_id = p_project_id and d.day_bucket >= p_from and d.day_bucket < p_to
+        select t.{{ grain }}_bucket, t.event_type, t.event_count, t.unique_visitors,
+            t.unique_sessions
+        from {{ table }} as t
+        where t.project_id = p_project_id
+            and t.{{ grain }}_bucket >= p_from and t.{{ grain }}_bucket < p_to
         order by 1, 2;
-    {%- set series = [
-        ('hour', hourly, 'h.hour_bucket', hourly_members, 'm.hour_bucket', 'count(m.member_id)'),
-        ('week', weekly, 'h.week_bucket', daily_members,
-            "date_trunc('week', m.day_bucket, '" ~ tz ~ "')", 'count(distinct m.member_id)'),
-    ] %}
-    {%- for grain, counts_table, count_bucket, members_table, member_bucket, counter in series %}
-    elsif granularity = '{{ grain }}' then
+    {%- endfor %}
+    else
         return query
         with counts as (
-            select {{ count_bucket }} as b, h.event_type as t, sum(h.event_count)::bigint as n
-            from {{ counts_table }} as h
-            where h.project_id = p_project_id
-                and {{ count_bucket }} >= p_from and {{ count_bucket }} < p_to
+            select w.week_bucket as b, w.event_type as t, sum(w.event_count)::bigint as n
+            from {{ weekly }} as w
+            where w.project_id = p_project_id and w.week_bucket >= p_from and w.week_bucket < p_to
             group by 1, 2
         ),
         uniques as (
-            select {{ member_bucket }} as b, m.event_type as t,
-                {{ counter }} filter (where m.member_kind = 'visitor') as v,
-                {{ counter }} filter (where m.member_kind = 'session') as s
-            from {{ members_table }} as m
+            select date_trunc('week', m.day_bucket, '{{ tz }}') as b, m.event_type as t,
+                count(distinct m.member_id) filter (where m.member_kind = 'visitor') as v,
+                count(distinct m.member_id) filter (where m.member_kind = 'session') as s
+            from {{ daily_members }} as m
             where m.project_id = p_project_id
-                and {{ member_bucket }} >= p_from and {{ member_bucket }} < p_to
+                -- index bounds: a week starts on or before its days, and less than 8 days
+                and m.day_bucket >= p_from and m.day_bucket < p_to + interval '8 days'
+                and date_trunc('week', m.day_bucket, '{{ tz }}') >= p_from
+                and date_trunc('week', m.day_bucket, '{{ tz }}') < p_to
             group by 1, 2
         )
         select c.b, c.t, c.n, coalesce(u.v, 0), coalesce(u.s, 0)
         from counts as c left join uniques as u on u.b = c.b and u.t = c.t
         order by 1, 2;
-    {%- endfor %}
     end if;
 end
 $fn$;

@@ -1,10 +1,11 @@
 {% macro analytics_events_agg_sql(events, target, params, incremental, grain='hour', claimed=none,
-    dimensions=['project_id', 'event_type', 'event_label']) -%}
+    dimensions=['project_id', 'event_type', 'event_label'], surrogate_id=false) -%}
     {#- One row per `dimensions` (project, event type, label; or project and type) and bucket
         (UTC hour, or day in the rollup time zone) of the run's window, straight from the
         cleaned events: the event count and the exact distinct visitors and sessions. Rendered
-        by the models analytics_events_hourly_agg, analytics_events_daily_agg and
-        analytics_events_daily_type_agg and by the pg_cron refresh function. -#}
+        by the models analytics_events_hourly_agg, analytics_events_daily_agg and their
+        per-type twins (analytics_events_*_type_agg) and by the pg_cron refresh function.
+        surrogate_id: the hourly table's `id` (generated always as identity). -#}
     {%- set bucket = grain ~ '_bucket' -%}
 with {{ analytics_windowed_events_sql(events, target, params, incremental, grain, bucket, claimed) }},
 
@@ -30,7 +31,7 @@ aggregated as (
 final as (
 
     select
-        {%- if grain == 'hour' %}
+        {%- if surrogate_id %}
         {%- if incremental %}
         null::bigint as id,
         {%- else %}

@@ -1,12 +1,16 @@
 {% macro analytics_model_spec(model_name) -%}
     {#- What the analytics_replace strategy and the refresh function need to know about each
         model they maintain, in refresh order: its bucket and grain, its keys (nullable ones are
-        matched NULL-safely), its measures, and whether it keeps created_at / updated_at. -#}
+        matched NULL-safely), its measures, whether it keeps created_at / updated_at, and
+        whether it has a surrogate identity id. -#}
     {%- set event_keys = ['project_id', 'event_type'] -%}
     {%- set measures = ['event_count', 'unique_visitors', 'unique_sessions'] -%}
     {%- set specs = {
         'analytics_events_hourly_agg': {'grain': 'hour', 'key_columns': event_keys,
-            'nullable_keys': ['event_label'], 'measures': measures, 'timestamps': true},
+            'nullable_keys': ['event_label'], 'measures': measures, 'timestamps': true,
+            'surrogate_id': true},
+        'analytics_events_hourly_type_agg': {'grain': 'hour', 'key_columns': event_keys,
+            'nullable_keys': [], 'measures': measures, 'timestamps': true},
         'analytics_events_hourly_members': {'grain': 'hour',
             'key_columns': event_keys + ['member_kind', 'member_id'], 'nullable_keys': [],
             'measures': [], 'timestamps': false},

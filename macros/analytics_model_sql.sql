@@ -9,10 +9,9 @@
         if column not in ('member_kind', 'member_id') -%}
         {%- do dimensions.append(column) -%}
     {%- endfor -%}
-    {%- if model_name in ('analytics_events_hourly_agg', 'analytics_events_daily_agg',
-        'analytics_events_daily_type_agg') -%}
+    {%- if model_name.endswith('_agg') and model_name != 'analytics_events_weekly_agg' -%}
         {{ analytics_events_agg_sql(relations.events, target, params, incremental, spec.grain, claimed,
-            dimensions) }}
+            dimensions, spec.get('surrogate_id', false)) }}
     {%- elif model_name.endswith('_members') -%}
         {{ analytics_members_sql(relations.events, target, params, incremental, spec.grain,
             dimensions, claimed) }}

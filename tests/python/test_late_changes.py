@@ -16,6 +16,8 @@ from psycopg import sql
 HOUR = dt.timedelta(hours=1)
 TABLES = {"analytics_events_hourly_agg": "hour", "analytics_events_daily_agg": "day",
           "analytics_events_weekly_agg": "week"}
+# per type, every label together
+TYPE_TABLES = {"hour": "analytics_events_hourly_type_agg", "day": "analytics_events_daily_type_agg"}
 ON = {"track_late_changes": True}
 
 
@@ -30,9 +32,10 @@ def tables(p: Project) -> dict:
         rows = p.table_rows(name, ("project_id", "event_type", "event_label", f"{grain}_bucket",
                                    "event_count", "unique_visitors", "unique_sessions"))
         out[name] = {r[:4]: r[4:] for r in rows}
-    out["daily_type"] = {(r[0], r[1], None, r[2]): r[3:] for r in p.table_rows(
-        "analytics_events_daily_type_agg", ("project_id", "event_type", "day_bucket",
-                                            "event_count", "unique_visitors", "unique_sessions"))}
+    for grain, name in TYPE_TABLES.items():
+        out[f"{grain}_type"] = {(r[0], r[1], None, r[2]): r[3:] for r in p.table_rows(
+            name, ("project_id", "event_type", f"{grain}_bucket", "event_count",
+                   "unique_visitors", "unique_sessions"))}
     # what the exact KPI reads for whole days
     out["project_day_members"] = set(p.table_rows(
         "analytics_events_project_day_members",
@@ -43,7 +46,8 @@ def tables(p: Project) -> dict:
 def expected(p: Project, as_of: dt.datetime) -> dict:
     raw = p.raw_rows()
     return {**{name: truth(raw, as_of, grain) for name, grain in TABLES.items()},
-            "daily_type": truth([{**r, "event_label": None} for r in raw], as_of, "day"),
+            **{f"{grain}_type": truth([{**r, "event_label": None} for r in raw], as_of, grain)
+               for grain in TYPE_TABLES},
             "project_day_members": members(raw, as_of, "day", with_type=False)}
 
 

@@ -73,12 +73,13 @@ def check_all(p: Project, as_of: dt.datetime, tz: str) -> None:
         raw, as_of, "hour")
     assert member_rows(p, "analytics_events_daily_members", True) == members(
         raw, as_of, "day", tz, with_label=True)
-    # per type and day, every label together: exact across labels
-    by_type = p.table_rows("analytics_events_daily_type_agg", (
-        "project_id", "event_type", "day_bucket", "event_count", "unique_visitors",
-        "unique_sessions"))
-    assert {(r[0], r[1], None, r[2]): r[3:] for r in by_type} == truth(
-        [{**r, "event_label": None} for r in raw], as_of, "day", tz), as_of
+    # per type and hour / day, every label together: exact across labels
+    for name, grain in (("analytics_events_hourly_type_agg", "hour"),
+                        ("analytics_events_daily_type_agg", "day")):
+        by_type = p.table_rows(name, ("project_id", "event_type", f"{grain}_bucket",
+                                      "event_count", "unique_visitors", "unique_sessions"))
+        assert {(r[0], r[1], None, r[2]): r[3:] for r in by_type} == truth(
+            [{**r, "event_label": None} for r in raw], as_of, grain, tz), (name, as_of)
     # project-level members per UTC day, whatever the rollup time zone
     assert member_rows(p, "analytics_events_project_day_members", False) == members(
         raw, as_of, "day", "UTC", with_type=False)
