@@ -179,8 +179,10 @@ as $fn$
     )
     select
         (
+            -- the per-type hourly rows: fewer than per label, and never pruned (prune-hourly
+            -- thins analytics_events_hourly_agg only)
             select coalesce(sum(h.event_count), 0)::bigint
-            from {{ hourly }} as h
+            from {{ hourly_type }} as h
             where h.project_id = p_project_id and h.hour_bucket >= p_from and h.hour_bucket < p_to
         ),
         count(*) filter (where distinct_members.member_kind = 'visitor'),
