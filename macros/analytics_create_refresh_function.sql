@@ -35,6 +35,7 @@ returns jsonb
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set work_mem = '{{ analytics_work_mem() }}'
 as $analytics_refresh$
 declare
     v_window_start timestamptz;

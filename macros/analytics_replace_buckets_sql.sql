@@ -21,6 +21,17 @@
         and coalesce(fresh.{{ key }}::text, '') = coalesce(old.{{ key }}::text, '')
         {%- endfor %}
     {%- endset -%}
+    {#- the stored rows the window may touch: the planner then reads only those (through the
+        bucket index) instead of hashing the whole table for the anti-joins #}
+    {%- set old_in_window -%}
+        (
+            old.{{ bucket }} >= (select w.window_start from run_window as w)
+            and old.{{ bucket }} < (select w.window_end from run_window as w)
+            {%- if claimed %}
+            or old.{{ bucket }} in (select extra_buckets.bucket_start from extra_buckets)
+            {%- endif %}
+        )
+    {%- endset -%}
     {%- set columns = keys + nullable + [bucket] + measures
         + (['created_at', 'updated_at'] if spec.timestamps else []) -%}
 with run_window as (
@@ -69,6 +80,7 @@ changed as (
     from {{ fresh }} as fresh
     where
         {{ match }}
+        and {{ old_in_window }}
         and ({% for m in measures %}old.{{ m }}{{ ', ' if not loop.last }}{% endfor %})
         is distinct from ({% for m in measures %}fresh.{{ m }}{{ ', ' if not loop.last }}{% endfor %})
     returning 1
@@ -89,7 +101,9 @@ added as (
     from {{ fresh }} as fresh
     where not exists (
         select from {{ target }} as old
-        where {{ match }}
+        where
+            {{ match }}
+            and {{ old_in_window }}
     )
     returning 1
 
