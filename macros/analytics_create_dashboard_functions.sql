@@ -19,6 +19,7 @@
     {%- set daily = analytics_relation('analytics_events_daily_agg') -%}
     {%- set daily_type = analytics_relation('analytics_events_daily_type_agg') -%}
     {%- set hourly_type = analytics_relation('analytics_events_hourly_type_agg') -%}
+    {%- set weekly_type = analytics_relation('analytics_events_weekly_type_agg') -%}
     {%- set daily_members = analytics_relation('analytics_events_daily_members') -%}
     {%- set project_day_members = analytics_relation('analytics_events_project_day_members') -%}
     {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
@@ -54,9 +55,8 @@ begin
         raise exception 'analytics_event_series: granularity must be hour, day or week, not %',
             granularity;
     end if;
-    {#- hour and day: stored per-type rows (exact across labels). week: counts summed over
-        labels, distinct counts over the week's de-duplicated daily members #}
-    {%- for grain, table in [('hour', hourly_type), ('day', daily_type)] %}
+    {#- stored per-type rows (exact across labels), whatever the granularity #}
+    {%- for grain, table in [('hour', hourly_type), ('day', daily_type), ('week', weekly_type)] %}
     {{ 'if' if loop.first else 'elsif' }} granularity = '{{ grain }}' then
         return query
         select t.{{ grain }}_bucket, t.event_type, t.event_count, t.unique_visitors,
@@ -66,29 +66,6 @@ begin
             and t.{{ grain }}_bucket >= p_from and t.{{ grain }}_bucket < p_to
         order by 1, 2;
     {%- endfor %}
-    else
-        return query
-        with counts as (
-            select w.week_bucket as b, w.event_type as t, sum(w.event_count)::bigint as n
-            from {{ weekly }} as w
-            where w.project_id = p_project_id and w.week_bucket >= p_from and w.week_bucket < p_to
-            group by 1, 2
-        ),
-        uniques as (
-            select date_trunc('week', m.day_bucket, '{{ tz }}') as b, m.event_type as t,
-                count(distinct m.member_id) filter (where m.member_kind = 'visitor') as v,
-                count(distinct m.member_id) filter (where m.member_kind = 'session') as s
-            from {{ daily_members }} as m
-            where m.project_id = p_project_id
-                -- index bounds: a week starts on or before its days, and less than 8 days
-                and m.day_bucket >= p_from and m.day_bucket < p_to + interval '8 days'
-                and date_trunc('week', m.day_bucket, '{{ tz }}') >= p_from
-                and date_trunc('week', m.day_bucket, '{{ tz }}') < p_to
-            group by 1, 2
-        )
-        select c.b, c.t, c.n, coalesce(u.v, 0), coalesce(u.s, 0)
-        from counts as c left join uniques as u on u.b = c.b and u.t = c.t
-        order by 1, 2;
     end if;
 end
 $fn$;

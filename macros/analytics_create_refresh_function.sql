@@ -21,6 +21,7 @@
         'events': analytics_relation('stg_analytics_events'),
         'daily': analytics_relation('analytics_events_daily_agg'),
         'members': analytics_relation('analytics_events_daily_members'),
+        'daily_type': analytics_relation('analytics_events_daily_type_agg'),
     } -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
 
@@ -84,7 +85,8 @@ begin
         into='v_removed, v_changed, v_added',
         claimed=analytics_claimed_relation(name)) | indent(4) }};
     {%- if analytics_late_changes_enabled()
-        and name in ('analytics_events_daily_agg', 'analytics_events_daily_members') %}
+        and name in ('analytics_events_daily_agg', 'analytics_events_daily_type_agg',
+            'analytics_events_daily_members') %}
     {{ analytics_mark_weekly_sql(name) | indent(4) }};
     {%- endif %}
 

@@ -66,17 +66,23 @@ select distinct hour_bucket from claimed
 {%- endmacro %}
 
 {% macro analytics_mark_weekly_sql(model_name) -%}
-    {#- After the daily rollup or the daily members re-aggregated claimed hours, the weekly
-        rollup (which reads them) must re-aggregate those weeks: mark the same hours for it, in
+    {#- After a daily rollup or the daily members re-aggregated claimed hours, the weekly
+        rollups that read them must re-aggregate those weeks: mark the same hours for them, in
         the same transaction. -#}
+    {%- set readers = {
+        'analytics_events_daily_agg': ['analytics_events_weekly_agg'],
+        'analytics_events_daily_type_agg': ['analytics_events_weekly_type_agg'],
+        'analytics_events_daily_members': ['analytics_events_weekly_agg',
+            'analytics_events_weekly_type_agg'],
+    } -%}
     {%- set claimed = analytics_claimed_relation(model_name) -%}
-    {%- if claimed is none or model_name not in ('analytics_events_daily_agg',
-        'analytics_events_daily_members') -%}
+    {%- if claimed is none or model_name not in readers -%}
         {{ return('select 1') }}
     {%- endif -%}
     insert into {{ analytics_relation('analytics_pending_hours') }} (target, hour_bucket)
-    select 'analytics_events_weekly_agg', claimed.hour_bucket
+    select weekly.name, claimed.hour_bucket
     from {{ claimed }} as claimed
+    cross join unnest(array['{{ readers[model_name] | join("', '") }}']) as weekly (name)
     on conflict (target, hour_bucket) do update set marked_at = excluded.marked_at
 {%- endmacro %}
 
@@ -88,9 +94,11 @@ select distinct hour_bucket from claimed
     {%- set raw = source('app', 'analytics_events') -%}
     {%- set pending = analytics_relation('analytics_pending_hours') -%}
     {%- set fn = adapter.quote(target.schema) ~ '.analytics_mark_pending_hours' -%}
-    {#- every aggregate read from the raw events (the weekly one reads the daily ones) -#}
-    {%- set targets = analytics_model_spec('all') | reject('equalto', 'analytics_events_weekly_agg')
-        | list -%}
+    {#- every aggregate read from the raw events (the weekly ones read the daily ones) -#}
+    {%- set targets = [] -%}
+    {%- for name in analytics_model_spec('all') if analytics_model_spec(name).grain != 'week' -%}
+        {%- do targets.append(name) -%}
+    {%- endfor -%}
     {%- if not analytics_late_changes_enabled() -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
 do $sync$

@@ -26,6 +26,8 @@
             'nullable_keys': [], 'measures': measures, 'timestamps': true},
         'analytics_events_weekly_agg': {'grain': 'week', 'key_columns': event_keys,
             'nullable_keys': ['event_label'], 'measures': measures, 'timestamps': true},
+        'analytics_events_weekly_type_agg': {'grain': 'week', 'key_columns': event_keys,
+            'nullable_keys': [], 'measures': measures, 'timestamps': true},
     } -%}
     {%- if model_name == 'all' -%}
         {{ return(specs.keys() | list) }}

@@ -1,7 +1,9 @@
-{% macro analytics_weekly_agg_sql(daily, members, target, params, incremental, claimed=none) -%}
-    {#- One row per project, event type, label and ISO week (from Monday, rollup time zone):
-        event counts summed from the daily rollup, distinct visitors and sessions counted over the
-        week's de-duplicated daily members, so a visitor seen on five days counts once. -#}
+{% macro analytics_weekly_agg_sql(daily, members, target, params, incremental, claimed=none,
+    dimensions=['project_id', 'event_type', 'event_label']) -%}
+    {#- One row per `dimensions` (project, event type, label; or project and type) and ISO week
+        (from Monday, rollup time zone): event counts summed from the daily rollup of the same
+        dimensions, distinct visitors and sessions counted over the week's de-duplicated daily
+        members, so a visitor seen on five days (or under two labels) counts once. -#}
 with run_window as (
 
     {{ analytics_window_sql(target, params, incremental, 'week', 'week_bucket') }}
@@ -24,9 +26,9 @@ weeks as (
 counts as (
 
     select
-        daily.project_id,
-        daily.event_type,
-        daily.event_label,
+        {%- for dimension in dimensions %}
+        daily.{{ dimension }},
+        {%- endfor %}
         {{ analytics_bucket_sql('week', 'daily.day_bucket') }} as week_bucket,
         sum(daily.event_count)::bigint as event_count
     from {{ daily }} as daily
@@ -34,16 +36,16 @@ counts as (
         on
             daily.day_bucket >= weeks.bucket_start
             and daily.day_bucket < weeks.bucket_end
-    group by 1, 2, 3, 4
+    group by {% for i in range(dimensions | length + 1) %}{{ i + 1 }}{{ ', ' if not loop.last }}{% endfor %}
 
 ),
 
 uniques as (
 
     select
-        members.project_id,
-        members.event_type,
-        members.event_label,
+        {%- for dimension in dimensions %}
+        members.{{ dimension }},
+        {%- endfor %}
         {{ analytics_bucket_sql('week', 'members.day_bucket') }} as week_bucket,
         count(distinct members.member_id)
             filter (where members.member_kind = 'visitor') as unique_visitors,
@@ -54,16 +56,16 @@ uniques as (
         on
             members.day_bucket >= weeks.bucket_start
             and members.day_bucket < weeks.bucket_end
-    group by 1, 2, 3, 4
+    group by {% for i in range(dimensions | length + 1) %}{{ i + 1 }}{{ ', ' if not loop.last }}{% endfor %}
 
 ),
 
 final as (
 
     select
-        counts.project_id,
-        counts.event_type,
-        counts.event_label,
+        {%- for dimension in dimensions %}
+        counts.{{ dimension }},
+        {%- endfor %}
         counts.week_bucket,
         counts.event_count,
         coalesce(uniques.unique_visitors, 0) as unique_visitors,
@@ -74,9 +76,9 @@ final as (
     left join uniques
         on
             counts.week_bucket = uniques.week_bucket
-            and counts.project_id = uniques.project_id
-            and counts.event_type = uniques.event_type
-            and counts.event_label is not distinct from uniques.event_label
+            {%- for dimension in dimensions %}
+            and counts.{{ dimension }} is not distinct from uniques.{{ dimension }}
+            {%- endfor %}
 
 )
 

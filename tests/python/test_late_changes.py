@@ -17,7 +17,8 @@ HOUR = dt.timedelta(hours=1)
 TABLES = {"analytics_events_hourly_agg": "hour", "analytics_events_daily_agg": "day",
           "analytics_events_weekly_agg": "week"}
 # per type, every label together
-TYPE_TABLES = {"hour": "analytics_events_hourly_type_agg", "day": "analytics_events_daily_type_agg"}
+TYPE_TABLES = {"hour": "analytics_events_hourly_type_agg", "day": "analytics_events_daily_type_agg",
+               "week": "analytics_events_weekly_type_agg"}
 ON = {"track_late_changes": True}
 
 

@@ -75,7 +75,8 @@ def check_all(p: Project, as_of: dt.datetime, tz: str) -> None:
         raw, as_of, "day", tz, with_label=True)
     # per type and hour / day, every label together: exact across labels
     for name, grain in (("analytics_events_hourly_type_agg", "hour"),
-                        ("analytics_events_daily_type_agg", "day")):
+                        ("analytics_events_daily_type_agg", "day"),
+                        ("analytics_events_weekly_type_agg", "week")):
         by_type = p.table_rows(name, ("project_id", "event_type", f"{grain}_bucket",
                                       "event_count", "unique_visitors", "unique_sessions"))
         assert {(r[0], r[1], None, r[2]): r[3:] for r in by_type} == truth(

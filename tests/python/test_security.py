@@ -23,7 +23,8 @@ VISIBLE = {
 }
 TABLES = ("analytics_events_hourly_agg", "analytics_events_daily_agg",
           "analytics_events_hourly_type_agg", "analytics_events_daily_type_agg",
-          "analytics_events_weekly_agg", "analytics_events_hourly_members",
+          "analytics_events_weekly_agg", "analytics_events_weekly_type_agg",
+          "analytics_events_hourly_members",
           "analytics_events_daily_members", "analytics_events_project_day_members")
 VIEWS = ("analytics_events_hourly_live", "analytics_engagement_daily")
 EXPOSED = TABLES + VIEWS

@@ -1,0 +1,25 @@
+{{
+    config(
+        post_hook=[
+            "{{ analytics_ensure_index('analytics_events_weekly_type_agg_grain_key',
+                'unique (week_bucket, project_id, event_type)',
+                constraint=true) }}",
+            "{{ analytics_ensure_index('idx_events_weekly_type_project_week',
+                '(project_id, week_bucket desc)') }}",
+        ],
+    )
+}}
+
+{#- One row per project, event type and ISO week (rollup time zone), every label together: the
+    weekly event series by type. Counts are summed from the per-type daily rollup; distinct
+    counts come from the week's de-duplicated daily members, across labels.
+    SQL: macros/analytics_weekly_agg_sql.sql. -#}
+{{ analytics_model_sql(
+    model_name='analytics_events_weekly_type_agg',
+    relations={
+        'daily_type': ref('analytics_events_daily_type_agg'),
+        'members': ref('analytics_events_daily_members'),
+    },
+    target=this,
+    params=analytics_run_params(),
+    incremental=is_incremental()) }}
