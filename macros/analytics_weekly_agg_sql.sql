@@ -77,7 +77,13 @@ final as (
         on
             counts.week_bucket = uniques.week_bucket
             {%- for dimension in dimensions %}
-            and counts.{{ dimension }} is not distinct from uniques.{{ dimension }}
+            {%- if dimension == 'event_label' %}
+            {#- NULL-safe and hashable: IS NOT DISTINCT FROM would leave the join one key #}
+            and (counts.event_label is null) = (uniques.event_label is null)
+            and coalesce(counts.event_label, '') = coalesce(uniques.event_label, '')
+            {%- else %}
+            and counts.{{ dimension }} = uniques.{{ dimension }}
+            {%- endif %}
             {%- endfor %}
 
 )
