@@ -153,24 +153,18 @@ revoke all on function {{ fn }}() from public;
 do $sync$
 begin
     -- created once: CREATE TRIGGER locks the app's table, so it is not repeated every run
+    {%- for operation, transitions in [
+        ('insert', 'new table as new_rows'),
+        ('update', 'old table as old_rows new table as new_rows'),
+        ('delete', 'old table as old_rows'),
+    ] %}
     if not exists (select from pg_trigger where tgrelid = '{{ raw }}'::regclass
-                   and tgname = 'analytics_mark_pending_insert') then
-        create trigger analytics_mark_pending_insert after insert on {{ raw }}
-        referencing new table as new_rows
+                   and tgname = 'analytics_mark_pending_{{ operation }}') then
+        create trigger analytics_mark_pending_{{ operation }} after {{ operation }} on {{ raw }}
+        referencing {{ transitions }}
         for each statement execute function {{ fn }}();
     end if;
-    if not exists (select from pg_trigger where tgrelid = '{{ raw }}'::regclass
-                   and tgname = 'analytics_mark_pending_update') then
-        create trigger analytics_mark_pending_update after update on {{ raw }}
-        referencing old table as old_rows new table as new_rows
-        for each statement execute function {{ fn }}();
-    end if;
-    if not exists (select from pg_trigger where tgrelid = '{{ raw }}'::regclass
-                   and tgname = 'analytics_mark_pending_delete') then
-        create trigger analytics_mark_pending_delete after delete on {{ raw }}
-        referencing old table as old_rows
-        for each statement execute function {{ fn }}();
-    end if;
+    {%- endfor %}
 end
 $sync$
     {%- endif %}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from analytics_db import dbt
+from bench import nested_plans
 from conftest import Project, ts
 from psycopg import sql
 
@@ -61,24 +62,12 @@ def test_dashboard_queries_use_the_aggregate_indexes(project: Project) -> None:
                     "day_bucket >= %s group by 1, 2", (since - dt.timedelta(days=9),))
     assert "idx_events_daily_project_day" in daily, daily
     # the KPI function as the API calls it: auto_explain shows the plan of its statement
-    kpi = nested_plan(project, "select * from {schema}.analytics_kpi_totals('p1', %s, %s)",
-                      (since - dt.timedelta(days=9, hours=5), AS_OF))
+    kpi = "\n".join(nested_plans(project.conn, sql.SQL(
+        "select * from {}.analytics_kpi_totals('p1', %s, %s)").format(project.ident),
+        (since - dt.timedelta(days=9, hours=5), AS_OF)))
     assert "analytics_events_project_day_members_grain_key" in kpi, kpi
     assert "idx_events_hourly_members_project_hour" in kpi, kpi
     assert "Seq Scan" not in kpi, kpi
-
-
-def nested_plan(project: Project, query: str, params=None) -> str:
-    """The plans of the statements a function runs, from auto_explain."""
-    notices: list[str] = []
-    project.conn.add_notice_handler(lambda diag: notices.append(diag.message_primary or ""))
-    project.conn.execute("load 'auto_explain'")
-    for setting, value in (("log_min_duration", "0"), ("log_nested_statements", "on"),
-                           ("log_level", "notice")):
-        project.conn.execute(f"set auto_explain.{setting} = '{value}'")
-    project.conn.execute(sql.SQL(query).format(schema=project.ident), params).fetchall()
-    project.conn.execute("set auto_explain.log_min_duration = -1")
-    return "\n".join(notices)
 
 
 def test_source_freshness_runs(project: Project) -> None:
