@@ -1,17 +1,16 @@
 {% macro analytics_app_tables() -%}
-    {#- The application's tables the row-level security policies consult, schema-qualified,
-        from the vars app_schema (default public) and *_table (the plan's names by default). -#}
-    {%- set schema = var('app_schema', 'public') -%}
+    {#- The application's tables the row-level security policies consult, schema-qualified and
+        quoted, from the vars app_schema (default public) and *_table (checked identifiers). -#}
+    {%- set schema = analytics_identifier_var('app_schema', 'public') -%}
     {%- set names = {
-        'admin_users': var('admin_users_table', 'admin_users'),
-        'account': var('account_table', 'account'),
-        'account_collaborator': var('account_collaborator_table', 'account_collaborator'),
-        'project': var('project_table', 'project'),
+        'admin_users': analytics_identifier_var('admin_users_table', 'admin_users'),
+        'account': analytics_identifier_var('account_table', 'account'),
+        'account_collaborator': analytics_identifier_var('account_collaborator_table', 'account_collaborator'),
+        'project': analytics_identifier_var('project_table', 'project'),
     } -%}
     {%- set tables = {'schema': schema} -%}
     {%- for key, name in names.items() -%}
         {%- do tables.update({key: adapter.quote(schema) ~ '.' ~ adapter.quote(name)}) -%}
-        {%- do tables.update({key ~ '_name': name}) -%}
     {%- endfor -%}
     {{ return(tables) }}
 {%- endmacro %}

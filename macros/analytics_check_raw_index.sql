@@ -9,14 +9,14 @@
     {%- set raw = source('app', 'analytics_events') -%}
 do $check$
 begin
-    if to_regclass('{{ raw }}') is null then
-        raise exception 'the source table % does not exist (var source_schema?)', '{{ raw }}';
+    if to_regclass({{ analytics_sql_literal(raw) }}) is null then
+        raise exception 'the source table % does not exist (var source_schema?)', {{ analytics_sql_literal(raw) }};
     end if;
     if not exists (
         select from pg_index as ix
         inner join pg_attribute as att
             on att.attrelid = ix.indrelid and att.attnum = ix.indkey[0]
-        where ix.indrelid = '{{ raw }}'::regclass and att.attname = 'created_at'
+        where ix.indrelid = {{ analytics_sql_literal(raw) }}::regclass and att.attname = 'created_at'
             and ix.indisvalid and ix.indpred is null
     ) then
         raise exception 'analytics_events has no index starting with created_at, so every run '

@@ -13,7 +13,9 @@
     {%- if flags.WHICH not in ('run', 'build') -%}
         {{ return('select 1') }}
     {%- endif -%}
-    {%- set s = adapter.quote(target.schema) -%}
+    {#- each function only where every relation it reads exists (a `--select` of part of the
+        project builds only some of them) -#}
+    {%- set s = analytics_quote(target.schema) -%}
     {%- set hourly = analytics_relation('analytics_events_hourly_agg') -%}
     {%- set hourly_members = analytics_relation('analytics_events_hourly_members') -%}
     {%- set daily = analytics_relation('analytics_events_daily_agg') -%}
@@ -25,6 +27,7 @@
     {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
     {%- set tz = analytics_time_zone() -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
+{%- if analytics_relations_exist([hourly_type, daily_type, weekly_type]) %}
 
 create or replace function {{ s }}.analytics_event_series(
     p_project_id text,
@@ -45,12 +48,18 @@ security invoker
 set search_path = ''
 as $fn$
 declare
-    granularity text := coalesce(p_granularity, case
+    granularity text;
+begin
+    if p_from is null or p_to is null or not isfinite(p_from) or not isfinite(p_to)
+        or p_from >= p_to then
+        raise exception 'analytics_event_series: p_from and p_to must be finite timestamps with '
+            'p_from < p_to, got [%, %)', p_from, p_to;
+    end if;
+    granularity := coalesce(p_granularity, case
         when p_to - p_from <= interval '7 days' then 'hour'
         when p_to - p_from <= interval '90 days' then 'day'
         else 'week'
     end);
-begin
     if granularity not in ('hour', 'day', 'week') then
         raise exception 'analytics_event_series: granularity must be hour, day or week, not %',
             granularity;
@@ -69,6 +78,12 @@ begin
     end if;
 end
 $fn$;
+
+{{ analytics_grant_exactly('function',
+    s ~ '.analytics_event_series(text, timestamptz, timestamptz, text)',
+    'execute', ['authenticated', 'service_role']) }};
+{%- endif %}
+{%- if analytics_relations_exist([daily, daily_members]) %}
 
 create or replace function {{ s }}.analytics_label_performance(
     p_project_id text,
@@ -101,6 +116,12 @@ as $fn$
     from counts as c left join uniques as u on u.l = c.l
     order by c.n desc, c.l
 $fn$;
+
+{{ analytics_grant_exactly('function',
+    s ~ '.analytics_label_performance(text, timestamptz, timestamptz, text)',
+    'execute', ['authenticated', 'service_role']) }};
+{%- endif %}
+{%- if analytics_relations_exist([project_day_members, hourly_members, hourly_type]) %}
 
 create or replace function {{ s }}.analytics_kpi_totals(
     p_project_id text,
@@ -167,26 +188,9 @@ as $fn$
     from distinct_members
 $fn$;
 
-do $grants$
-declare
-    fn text;
-    api_role text;
-begin
-    foreach fn in array array[
-        '{{ s }}.analytics_event_series(text, timestamptz, timestamptz, text)',
-        '{{ s }}.analytics_label_performance(text, timestamptz, timestamptz, text)',
-        '{{ s }}.analytics_kpi_totals(text, timestamptz, timestamptz)'
-    ] loop
-        execute format('revoke all on function %s from public', fn);
-        for api_role in
-            select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role')
-        loop
-            execute format('revoke all on function %s from %I', fn, api_role);
-            if api_role <> 'anon' then
-                execute format('grant execute on function %s to %I', fn, api_role);
-            end if;
-        end loop;
-    end loop;
-end
-$grants$
+{{ analytics_grant_exactly('function',
+    s ~ '.analytics_kpi_totals(text, timestamptz, timestamptz)',
+    'execute', ['authenticated', 'service_role']) }};
+{%- endif %}
+select 1
 {%- endmacro %}

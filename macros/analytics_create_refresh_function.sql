@@ -8,7 +8,14 @@
         {{ return('select 1') }}
     {%- endif -%}
     {%- set schema = target.schema -%}
-    {%- set fn = adapter.quote(schema) ~ '.analytics_refresh_aggregates' -%}
+    {%- set fn = analytics_quote(schema) ~ '.analytics_refresh_aggregates' -%}
+    {#- exactly the models that exist (a `--select` of part of the project builds only some) -#}
+    {%- set models = [] -%}
+    {%- for name in analytics_model_spec('all')
+        if analytics_relations_exist([analytics_relation(name)]) -%}
+        {%- do models.append(name) -%}
+    {%- endfor -%}
+    {%- set skew = analytics_event_rules().clock_skew -%}
     {%- set defaults = analytics_run_params() -%}
     {%- set params = {
         'as_of': 'p_as_of',
@@ -50,12 +57,21 @@ begin
     if p_lookback_hours < 0 or p_backfill_days < 1 then
         raise exception 'analytics_refresh_aggregates: lookback_hours must be >= 0 and backfill_days >= 1';
     end if;
-    if (p_from is null) <> (p_to is null) or p_from >= p_to then
-        raise exception 'analytics_refresh_aggregates: give both p_from and p_to, with p_from < p_to';
+    if (p_from is null) <> (p_to is null) or p_from >= p_to
+        or not isfinite(p_from) or not isfinite(p_to) then
+        raise exception 'analytics_refresh_aggregates: give both p_from and p_to (finite, '
+            'p_from < p_to) or neither, got [%, %)', p_from, p_to;
+    end if;
+    if p_as_of is null or not isfinite(p_as_of) or p_as_of > now() + {{ skew }} then
+        raise exception 'analytics_refresh_aggregates: p_as_of must be a finite time no later '
+            'than now() plus {{ skew[10:-1] }} of clock skew, got % (now() is %)', p_as_of, now();
     end if;
 
     {{ analytics_lock_sql(schema, keyword='perform') }};
-{% for name in analytics_model_spec('all') %}
+{%- for name in models %}
+    {{ analytics_check_state(name, analytics_relation(name), keyword='plpgsql') | indent(4) }}
+{%- endfor %}
+{% for name in models %}
     {%- set spec = analytics_model_spec(name) %}
     {%- set target_relation = analytics_relation(name) %}
     {%- set fresh = 'analytics_fresh_' ~ loop.index %}
@@ -89,6 +105,7 @@ begin
             'analytics_events_daily_members') %}
     {{ analytics_mark_weekly_sql(name) | indent(4) }};
     {%- endif %}
+    {{ analytics_record_state_sql(name, target_relation, 'p_as_of') | indent(4) }};
 
     v_result := v_result || jsonb_build_object('{{ name }}', jsonb_build_object(
         'window_start', v_window_start, 'window_end', v_window_end,
@@ -101,19 +118,5 @@ $analytics_refresh$;
 
 -- Only the job's owner runs it: never PUBLIC or an API role (Supabase's default privileges
 -- grant EXECUTE on new functions in public to anon, authenticated and service_role).
-do $grants$
-declare
-    grantee text;
-begin
-    for grantee in
-        select 'public' union all
-        select quote_ident(rolname) from pg_roles
-        where rolname in ('anon', 'authenticated', 'service_role')
-    loop
-        execute format(
-            'revoke all on function {{ fn }}(timestamptz, timestamptz, timestamptz, integer, integer) from %s',
-            grantee);
-    end loop;
-end
-$grants$
+{{ analytics_grant_exactly('function', fn ~ '(timestamptz, timestamptz, timestamptz, integer, integer)') }}
 {%- endmacro %}

@@ -17,12 +17,12 @@
         from pg_class as c
         inner join pg_namespace as n on n.oid = c.relnamespace
         inner join pg_index as ix on ix.indexrelid = c.oid
-        where n.nspname = '{{ rel.schema }}' and c.relname = '{{ name }}';
+        where n.nspname = {{ analytics_sql_literal(rel.schema) }} and c.relname = {{ analytics_sql_literal(name) }};
 
-        if holder is not null and holder <> '{{ rel.render() }}'::regclass then
+        if holder is not null and holder <> {{ analytics_sql_literal(rel.render()) }}::regclass then
             execute format(
-                'alter index %I.%I rename to %I', '{{ rel.schema }}', '{{ name }}',
-                left('{{ name }}', 48) || '_old_' || substr(md5(random()::text), 1, 8)
+                'alter index %I.%I rename to %I', {{ analytics_sql_literal(rel.schema) }}, {{ analytics_sql_literal(name) }},
+                left({{ analytics_sql_literal(name) }}, 48) || '_old_' || substr(md5(random()::text), 1, 8)
             );
             holder := null;
         end if;

@@ -7,7 +7,9 @@
 {% macro analytics_claimed_relation(model_name) -%}
     {#- The temp table holding the pending hours a model's run claimed (pre-hook
         analytics_claim_pending_hours), or none when tracking is off. -#}
-    {%- if not analytics_late_changes_enabled() -%}
+    {%- if not analytics_late_changes_enabled()
+        or (model is defined and model.resource_type == 'unit_test') -%}
+        {#- a unit test renders the model without its pre-hooks: nothing was claimed #}
         {{ return(none) }}
     {%- endif -%}
     {{ return('pg_temp.analytics_claimed_' ~ model_name[:40]) }}
@@ -32,37 +34,61 @@
 {%- endmacro %}
 
 {% macro analytics_claim_pending_hours(model_name, as_of=none) -%}
-    {#- Pre-hook (and the refresh function's first step per model): move this model's pending
-        hours before the last completed hour out of analytics_pending_hours into a temp table,
-        oldest first, at most var pending_batch_hours (default 168) per run. Runs after the
-        advisory lock and before the model's SELECT, so every event whose mark is claimed has
-        committed before the SELECT's snapshot; a mark written later stays for the next run
-        (the trigger's upsert waits on a mark being claimed). -#}
+    {#- Pre-hook (and the refresh function's first step per model), after the advisory lock:
+        1. move the application's marks out of the append-only analytics_change_log into
+           analytics_pending_hours, one row per aggregate and hour (only runs write there, one
+           at a time, so the application never waits on it);
+        2. move this model's pending hours before its window end out of analytics_pending_hours
+           into a temp table, oldest first, at most var pending_batch_hours (default 168).
+        A mark whose transaction has not committed is not visible yet: it stays in the log for
+        the next run, and its events are not in this run's snapshot either. -#}
     {%- set claimed = analytics_claimed_relation(model_name) -%}
     {%- if claimed is none -%}
         {{ return('select 1') }}
     {%- endif -%}
     {%- set pending = analytics_relation('analytics_pending_hours') -%}
+    {%- set log = analytics_relation('analytics_change_log') -%}
     {%- set limit = analytics_int_var('pending_batch_hours', 168, 1) -%}
     {%- set as_of = as_of or analytics_as_of() -%}
+    {%- set window_end = analytics_window_end_sql(analytics_relation(model_name), as_of,
+        analytics_model_spec(model_name).grain) -%}
+with moved as (
+    delete from {{ log }}
+    returning hour_bucket
+)
+insert into {{ pending }} (target, hour_bucket)
+select aggregate_target.name, touched.hour_bucket
+from (select distinct moved.hour_bucket from moved) as touched
+cross join unnest(array['{{ analytics_raw_readers() | join("', '") }}']) as aggregate_target (name)
+on conflict (target, hour_bucket) do nothing;
 drop table if exists {{ claimed }};
 create temporary table {{ claimed.split('.')[1] }} on commit drop as
 with claimed as (
     delete from {{ pending }} as pending
     where
-        pending.target = '{{ model_name }}'
+        pending.target = {{ analytics_sql_literal(model_name) }}
         and pending.hour_bucket in (
             select oldest.hour_bucket
             from {{ pending }} as oldest
             where
-                oldest.target = '{{ model_name }}'
-                and oldest.hour_bucket < date_trunc('hour', {{ as_of }}, 'UTC')
+                oldest.target = {{ analytics_sql_literal(model_name) }}
+                and oldest.hour_bucket < {{ window_end }}
             order by oldest.hour_bucket
             limit {{ limit }}
         )
     returning pending.hour_bucket
 )
 select distinct hour_bucket from claimed
+{%- endmacro %}
+
+
+{% macro analytics_raw_readers() -%}
+    {#- every aggregate read from the raw events (the weekly ones read the daily ones) -#}
+    {%- set names = [] -%}
+    {%- for name in analytics_model_spec('all') if analytics_model_spec(name).grain != 'week' -%}
+        {%- do names.append(name) -%}
+    {%- endfor -%}
+    {{ return(names) }}
 {%- endmacro %}
 
 {% macro analytics_mark_weekly_sql(model_name) -%}
@@ -83,7 +109,7 @@ select distinct hour_bucket from claimed
     select weekly.name, claimed.hour_bucket
     from {{ claimed }} as claimed
     cross join unnest(array['{{ readers[model_name] | join("', '") }}']) as weekly (name)
-    on conflict (target, hour_bucket) do update set marked_at = excluded.marked_at
+    on conflict (target, hour_bucket) do nothing
 {%- endmacro %}
 
 {% macro analytics_sync_late_change_tracking() -%}
@@ -93,12 +119,8 @@ select distinct hour_bucket from claimed
         Also `dbt run-operation analytics_track_late_changes --vars '{track_late_changes: true}'`. -#}
     {%- set raw = source('app', 'analytics_events') -%}
     {%- set pending = analytics_relation('analytics_pending_hours') -%}
-    {%- set fn = adapter.quote(target.schema) ~ '.analytics_mark_pending_hours' -%}
-    {#- every aggregate read from the raw events (the weekly ones read the daily ones) -#}
-    {%- set targets = [] -%}
-    {%- for name in analytics_model_spec('all') if analytics_model_spec(name).grain != 'week' -%}
-        {%- do targets.append(name) -%}
-    {%- endfor -%}
+    {%- set log = analytics_relation('analytics_change_log') -%}
+    {%- set fn = analytics_quote(target.schema) ~ '.analytics_mark_pending_hours' -%}
     {%- if not analytics_late_changes_enabled() -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
 do $sync$
@@ -107,7 +129,8 @@ declare
 begin
     for trg in
         select tgname from pg_trigger
-        where tgrelid = to_regclass('{{ raw }}') and tgname like 'analytics_mark_pending_%'
+        where tgrelid = to_regclass({{ analytics_sql_literal(raw) }})
+            and tgname like 'analytics_mark_pending_%'
     loop
         execute format('drop trigger %I on {{ raw }}', trg);
     end loop;
@@ -115,13 +138,21 @@ end
 $sync$
     {%- else %}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
+-- the application's marks: append-only, no key, so an insert never waits on another
+-- transaction's insert and cannot deadlock (runs de-duplicate when they move them)
+create table if not exists {{ log }} (
+    hour_bucket timestamptz not null,
+    logged_at timestamptz not null default now()
+);
+{{ analytics_internal_table_grants(log) }};
+-- per aggregate: the hours still to re-aggregate (written by runs only, one at a time)
 create table if not exists {{ pending }} (
     target text not null,
     hour_bucket timestamptz not null,
     marked_at timestamptz not null default now(),
     primary key (target, hour_bucket)
 );
-revoke all on {{ pending }} from public;
+{{ analytics_internal_table_grants(pending) }};
 
 create or replace function {{ fn }}()
 returns trigger
@@ -130,25 +161,20 @@ security definer
 set search_path = ''
 as $fn$
 begin
-    -- One row per aggregate and distinct UTC hour the statement touched, not per event.
-    -- The upsert takes a row lock, so a run claiming the same mark waits for this commit.
+    -- One row per distinct UTC hour the statement touched, not per event; a plain insert.
     {%- for transition, operations in [('new_rows', "'INSERT', 'UPDATE'"),
                                         ('old_rows', "'DELETE', 'UPDATE'")] %}
     if tg_op in ({{ operations }}) then
-        insert into {{ pending }} (target, hour_bucket)
-        select aggregate_target.name, touched.hour_bucket
-        from (
-            select distinct date_trunc('hour', changed.created_at, 'UTC') as hour_bucket
-            from {{ transition }} as changed where changed.created_at is not null
-        ) as touched
-        cross join unnest(array['{{ targets | join("', '") }}']) as aggregate_target (name)
-        on conflict (target, hour_bucket) do update set marked_at = excluded.marked_at;
+        insert into {{ log }} (hour_bucket)
+        select distinct date_trunc('hour', changed.created_at, 'UTC')
+        from {{ transition }} as changed
+        where changed.created_at is not null and isfinite(changed.created_at);
     end if;
     {%- endfor %}
     return null;
 end
 $fn$;
-revoke all on function {{ fn }}() from public;
+{{ analytics_grant_exactly('function', fn ~ '()') }};
 
 do $sync$
 begin
@@ -158,7 +184,7 @@ begin
         ('update', 'old table as old_rows new table as new_rows'),
         ('delete', 'old table as old_rows'),
     ] %}
-    if not exists (select from pg_trigger where tgrelid = '{{ raw }}'::regclass
+    if not exists (select from pg_trigger where tgrelid = {{ analytics_sql_literal(raw) }}::regclass
                    and tgname = 'analytics_mark_pending_{{ operation }}') then
         create trigger analytics_mark_pending_{{ operation }} after {{ operation }} on {{ raw }}
         referencing {{ transitions }}

@@ -3,6 +3,6 @@
         re-aggregations): a transaction-scoped advisory lock, released at commit or rollback.
         A second run waits for the first and then sees its committed result. -#}
     {{ keyword }} pg_advisory_xact_lock(
-        hashtext('analytics_events_agg'), hashtext('{{ schema or target.schema }}')
+        hashtext('analytics_events_agg'), hashtext({{ analytics_sql_literal(schema or target.schema) }})
     )
 {%- endmacro %}

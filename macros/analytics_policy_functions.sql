@@ -1,6 +1,8 @@
 {% macro analytics_policy_functions() -%}
     {#- on-run-start. The two lookups the RLS policies call, as SECURITY DEFINER functions in a
-        schema the API does not expose (var policy_schema, default analytics_private), as
+        schema the API does not expose (var policy_schema, default analytics_private; named
+        after this deployment's schema by analytics_private_name, so deployments with other
+        app tables that share the policy schema never overwrite each other's), as
         Supabase advises for
         policies that consult other tables: they read the app tables with the owner's rights, so
         `authenticated` needs no privilege on them and their own RLS cannot hide rows from the
@@ -9,7 +11,9 @@
         {{ return('select 1') }}
     {%- endif -%}
     {%- set app = analytics_app_tables() -%}
-    {%- set private = adapter.quote(var('policy_schema', 'analytics_private')) -%}
+    {%- set private = analytics_private_schema() -%}
+    {%- set is_admin = private ~ '.' ~ analytics_private_name('analytics_is_admin') -%}
+    {%- set visible = private ~ '.' ~ analytics_private_name('analytics_visible_project_ids') -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
 
 do $check$
@@ -18,8 +22,8 @@ declare
 begin
     select string_agg(t, ', ') into missing
     from unnest(array[
-        '{{ app.admin_users }}', '{{ app.account }}',
-        '{{ app.account_collaborator }}', '{{ app.project }}'
+        {{ analytics_sql_literal(app.admin_users) }}, {{ analytics_sql_literal(app.account) }},
+        {{ analytics_sql_literal(app.account_collaborator) }}, {{ analytics_sql_literal(app.project) }}
     ]) as t
     where to_regclass(t) is null;
     if missing is not null then
@@ -32,7 +36,7 @@ $check$;
 
 create schema if not exists {{ private }};
 
-create or replace function {{ private }}.analytics_is_admin()
+create or replace function {{ is_admin }}()
 returns boolean
 language sql
 stable
@@ -46,7 +50,7 @@ as $fn$
     )
 $fn$;
 
-create or replace function {{ private }}.analytics_visible_project_ids()
+create or replace function {{ visible }}()
 returns text []
 language sql
 stable
@@ -66,27 +70,8 @@ as $fn$
     )
 $fn$;
 
-do $grants$
-declare
-    fn text;
-    api_role text;
-begin
-    foreach fn in array array[
-        '{{ private }}.analytics_is_admin()', '{{ private }}.analytics_visible_project_ids()'
-    ] loop
-        execute format('revoke all on function %s from public', fn);
-        for api_role in
-            select rolname from pg_roles where rolname in ('anon', 'authenticated')
-        loop
-            execute format('revoke all on function %s from %I', fn, api_role);
-        end loop;
-        if exists (select from pg_roles where rolname = 'authenticated') then
-            execute format('grant execute on function %s to authenticated', fn);
-        end if;
-    end loop;
-    if exists (select from pg_roles where rolname = 'authenticated') then
-        execute 'grant usage on schema {{ private }} to authenticated';
-    end if;
-end
-$grants$
+{%- for fn in [is_admin, visible] %}
+{{ analytics_grant_exactly('function', fn ~ '()', 'execute', ['authenticated']) }};
+{%- endfor %}
+{{ analytics_grant_exactly('schema', private, 'usage', ['authenticated']) }}
 {%- endmacro %}

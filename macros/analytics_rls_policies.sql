@@ -12,14 +12,15 @@
         account and its collaborators see the rows of the account's projects; anybody else,
         and `authenticated` without a JWT, sees nothing. -#}
     {%- set app = analytics_app_tables() -%}
-    {%- set private = adapter.quote(var('policy_schema', 'analytics_private')) -%}
+    {%- set private = analytics_private_schema() -%}
     {%- set rel = relation.render() -%}
 
 {%- set policies = [
     ('Admin users can view all aggregated events',
-     '(select ' ~ private ~ '.analytics_is_admin())'),
+     '(select ' ~ private ~ '.' ~ analytics_private_name('analytics_is_admin') ~ '())'),
     ('Users can view their project aggregated events',
-     'project_id = any((select ' ~ private ~ '.analytics_visible_project_ids())::text [])'),
+     'project_id = any((select ' ~ private ~ '.' ~ analytics_private_name('analytics_visible_project_ids')
+     ~ '())::text [])'),
 ] %}
 
 do $rls$
@@ -27,7 +28,7 @@ declare
     wanted record;
     stamp text;
 begin
-    if not (select relrowsecurity from pg_class where oid = '{{ rel }}'::regclass) then
+    if not (select relrowsecurity from pg_class where oid = {{ analytics_sql_literal(rel) }}::regclass) then
         alter table {{ rel }} enable row level security;
     end if;
     -- (Re)create a policy only when it is missing or its definition changed (the comment
@@ -43,7 +44,7 @@ begin
         stamp := 'analytics_events_agg:' || md5(wanted.expression);
         if exists (
             select from pg_policy
-            where polrelid = '{{ rel }}'::regclass and polname = wanted.name
+            where polrelid = {{ analytics_sql_literal(rel) }}::regclass and polname = wanted.name
                 and obj_description(oid, 'pg_policy') = stamp
         ) then
             continue;

@@ -1,8 +1,9 @@
 {% macro analytics_window_sql(target, params, incremental, grain='hour', bucket='hour_bucket') -%}
     {#- One row: [window_start, window_end), the span of raw time whose buckets this run rebuilds.
         window_start is a bucket start (an hour in UTC, or a day / ISO week in the rollup time
-        zone); window_end is always the last completed UTC hour before as_of, or the end of the
-        re-aggregation range's last bucket when that comes first.
+        zone); window_end is the last completed UTC hour before as_of (analytics_window_end_sql:
+        the last bucket start before it when an earlier run already aggregated past as_of), or
+        the end of the re-aggregation range's last bucket when that comes first.
         First build / --full-refresh: from the bucket holding as_of - backfill_days.
         Incremental: from the bucket holding the earlier of the lookback start and the first
         moment no run has aggregated yet (the hour after the newest stored hour; for days and
@@ -33,7 +34,7 @@
             '{{ tz }}'
         ) as window_start,
         least(
-            {{ as_of_hour }},
+            {{ analytics_window_end_sql(target, params.as_of, grain) | indent(12) }},
             (
                 date_trunc('{{ unit }}', {{ range_end }} - interval '1 microsecond', '{{ tz }}')
                 at time zone '{{ tz }}' + {{ step }}
@@ -59,4 +60,27 @@
             ~ ") * interval '1 hour', '" ~ g.tz ~ "')",
         'end': as_of_hour,
     }) }}
+{%- endmacro %}
+
+
+{% macro analytics_window_end_sql(target, as_of, grain='hour') -%}
+    {#- Where a run's window ends: the last completed UTC hour before as_of. A run whose as_of is
+        earlier than what a previous run already aggregated this table through (a re-run of an
+        old scheduler slot; analytics_refresh_state) ends at the start of the bucket holding
+        as_of instead, so it rebuilds whole buckets only and never shrinks a day or week that
+        a later run filled. Hours are whole by construction. -#}
+    {%- set as_of_hour = "date_trunc('hour', " ~ as_of ~ ", 'UTC')" -%}
+    {%- if grain == 'hour' -%}
+        {{ return(as_of_hour) }}
+    {%- endif -%}
+    {%- set g = analytics_grain(grain) -%}
+    case
+        when {{ as_of_hour }} >= coalesce((
+            select state.aggregated_through
+            from {{ analytics_relation('analytics_refresh_state', target.schema) }} as state
+            where state.model = {{ analytics_sql_literal(target.identifier) }}
+        ), '-infinity')
+            then {{ as_of_hour }}
+        else date_trunc('{{ g.unit }}', {{ as_of_hour }}, '{{ g.tz }}')
+    end
 {%- endmacro %}

@@ -126,6 +126,8 @@ env)
     echo "export PGHOST=127.0.0.1 PGPORT=$(cat "$portfile") PGUSER=postgres PGDATABASE=$dbname"
     echo "export PGPASSWORD="
     echo "export DBT_TARGET=local"
+    # this throwaway cluster has no Supabase: create its roles, auth.uid() and the app tables
+    echo "export ANALYTICS_SUPABASE_STAND_INS=true"
     ;;
 stop)
     if is_running; then as_pg "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null; say "stopped"; fi

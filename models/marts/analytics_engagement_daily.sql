@@ -14,16 +14,16 @@ final as (
         project_id,
         day_bucket,
         coalesce(sum(event_count) filter (
-            where event_type = '{{ var("engagement_interaction_type", "interaction") }}'
+            where event_type = {{ analytics_sql_literal(var("engagement_interaction_type", "interaction")) }}
         ), 0)::bigint as interactions,
         coalesce(sum(event_count) filter (
-            where event_type = '{{ var("engagement_impression_type", "impression") }}'
+            where event_type = {{ analytics_sql_literal(var("engagement_impression_type", "impression")) }}
         ), 0)::bigint as impressions,
         coalesce(sum(event_count) filter (
-            where event_type = '{{ var("engagement_interaction_type", "interaction") }}'
+            where event_type = {{ analytics_sql_literal(var("engagement_interaction_type", "interaction")) }}
         ), 0)::numeric
         / nullif(sum(event_count) filter (
-            where event_type = '{{ var("engagement_impression_type", "impression") }}'
+            where event_type = {{ analytics_sql_literal(var("engagement_impression_type", "impression")) }}
         ), 0) as engagement_rate
     from daily
     group by

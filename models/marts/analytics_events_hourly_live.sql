@@ -8,9 +8,8 @@
 {#- One row per project, event type, label and UTC hour, up to now: the completed hours from
     analytics_events_hourly_agg plus the hours after the newest stored one (the open hour)
     aggregated from the raw events, so a dashboard's last bar is never missing. -#}
-{%- set private = adapter.quote(var('policy_schema', 'analytics_private')) -%}
-{%- set open_hours_name = ('analytics_open_hours__' ~ this.schema)[:63] -%}
-{%- set open_hours = private ~ '.' ~ adapter.quote(open_hours_name) -%}
+{%- set open_hours = analytics_private_schema() ~ '.'
+    ~ analytics_private_name('analytics_open_hours', this.schema) -%}
 
 with stored as (
 

@@ -7,18 +7,17 @@ with source as (
 final as (
 
     select
-        id as event_id,
-        project_id::text as project_id,
-        visitor_id,
-        session_id,
-        event_type::text as event_type,
-        {{ analytics_clean_label('event_label') }} as event_label,
-        created_at
+        source.id as event_id,
+        source.project_id::text as project_id,
+        {{ analytics_member_key('source.visitor_id') }} as visitor_id,
+        {{ analytics_member_key('source.session_id') }} as session_id,
+        source.event_type::text as event_type,
+        {{ analytics_clean_label('source.event_label') }} as event_label,
+        source.created_at
     from source
     where
-        project_id is not null
-        and event_type is not null
-        and created_at is not null
+        -- rows that cannot be aggregated are counted by analytics_events_unaggregatable_rows
+        ({{ analytics_unaggregatable_reason('source') }}) is null
 
 )
 

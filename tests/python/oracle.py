@@ -1,13 +1,17 @@
 """An independent oracle: the aggregates computed in plain Python from the raw rows.
 
-Nothing here imports or renders the project's SQL. It encodes the rules of the README:
-labels that are NULL, empty or whitespace-only mean "no label"; rows without project, type or time
-are left out; an hour is the UTC hour of created_at; distinct counts ignore NULL ids.
+Nothing here imports or renders the project's SQL. It encodes the rules of the README
+(› Bad input): labels that are NULL, empty or whitespace-only mean "no label", and a label over
+1000 bytes is its first 200 characters, '…' and its md5; rows without (or with a blank) project,
+type or time, with a project or type over 200 bytes, or dated before 2000 or in the future are left
+out; a blank visitor or session id is none, one over 200 bytes counts as 'md5:' and its md5; an hour
+is the UTC hour of created_at; distinct counts ignore NULL ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -19,10 +23,48 @@ Key = tuple[str, str, str | None, dt.datetime]
 Numbers = tuple[int, int, int]
 
 
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=UTC)
+MAX_KEY_BYTES = 200
+MAX_LABEL_BYTES = 1000
+
+
+def _blank(value: object) -> bool:
+    return value is None or str(value).strip(WHITESPACE) == ""
+
+
+def _md5(value: str) -> str:
+    return hashlib.md5(value.encode()).hexdigest()
+
+
 def clean_label(label: str | None) -> str | None:
-    if label is None or label.strip(WHITESPACE) == "":
+    if _blank(label):
         return None
+    if len(label.encode()) > MAX_LABEL_BYTES:
+        return label[:200] + "…" + _md5(label)
     return label
+
+
+def member_key(value: str | None) -> str | None:
+    if _blank(value):
+        return None
+    if len(value.encode()) > MAX_KEY_BYTES:
+        return "md5:" + _md5(value)
+    return value
+
+
+def clean(row: dict, now: dt.datetime | None = None) -> dict | None:
+    """The row as it is aggregated, or None when it cannot be (README › Bad input)."""
+    now = now or dt.datetime.now(UTC)
+    project, etype, at = row["project_id"], row["event_type"], row["created_at"]
+    if _blank(project) or _blank(etype) or at is None:
+        return None
+    if len(str(project).encode()) > MAX_KEY_BYTES or len(etype.encode()) > MAX_KEY_BYTES:
+        return None
+    if at < EARLIEST or at > now + dt.timedelta(minutes=5):
+        return None
+    return {**row, "project_id": str(project), "event_label": clean_label(row["event_label"]),
+            "visitor_id": member_key(row["visitor_id"]),
+            "session_id": member_key(row["session_id"])}
 
 
 def hour_of(ts: dt.datetime) -> dt.datetime:
@@ -35,12 +77,10 @@ def aggregate(rows: Iterable[dict], hours: set[dt.datetime] | None = None,
     counts: dict[Key, int] = defaultdict(int)
     visitors: dict[Key, set] = defaultdict(set)
     sessions: dict[Key, set] = defaultdict(set)
-    for row in rows:
-        if row["project_id"] is None or row["event_type"] is None or row["created_at"] is None:
-            continue
+    for row in filter(None, map(clean, rows)):
         if hours is not None and hour_of(row["created_at"]) not in hours:
             continue
-        key = (str(row["project_id"]), row["event_type"], clean_label(row["event_label"]),
+        key = (row["project_id"], row["event_type"], row["event_label"],
                bucket(row["created_at"]))
         counts[key] += 1
         if row["visitor_id"] is not None:
@@ -127,13 +167,12 @@ def members(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC
     end = hour_of(as_of)
     bucket = bucket_of(grain, tz)
     out = set()
-    for r in rows:
-        if (r["project_id"] is None or r["event_type"] is None or r["created_at"] is None
-                or r["created_at"] >= end):
+    for r in filter(None, map(clean, rows)):
+        if r["created_at"] >= end:
             continue
-        head = (str(r["project_id"]),) + ((r["event_type"],) if with_type else ())
+        head = (r["project_id"],) + ((r["event_type"],) if with_type else ())
         if with_label:
-            head += (clean_label(r["event_label"]),)
+            head += (r["event_label"],)
         for kind, value in (("visitor", r["visitor_id"]), ("session", r["session_id"])):
             if value is not None:
                 out.add((*head, bucket(r["created_at"]), kind, value))

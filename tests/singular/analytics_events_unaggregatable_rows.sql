@@ -1,14 +1,20 @@
 {{ config(severity='warn') }}
 
-{#- Raw rows that cannot be aggregated (no project, event type or time) are left out of every
-    aggregate. This test counts them so bad input is visible as a warning, never a failed run. -#}
-select
-    id,
-    project_id,
-    event_type,
-    created_at
-from {{ source('app', 'analytics_events') }}
-where
-    project_id is null
-    or event_type is null
-    or created_at is null
+{#- Raw rows that cannot be aggregated (no or a blank project, event type or time, a project or
+    type too long for an index key, a time before 2000 or in the future) are left out of every
+    aggregate. This test lists them with the reason so bad input is visible as a warning,
+    never a failed run. The rules: macros/rules/analytics_event_rules.sql. -#}
+with checked as (
+
+    select
+        source.id,
+        left(source.project_id::text, 40) as project_id,
+        left(source.event_type::text, 40) as event_type,
+        source.created_at,
+        {{ analytics_unaggregatable_reason('source') }} as reason
+    from {{ source('app', 'analytics_events') }} as source
+
+)
+
+select * from checked
+where reason is not null
