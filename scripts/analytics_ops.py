@@ -74,7 +74,29 @@ def validate_schedule(schedule: str, pg_cron_version: tuple[int, ...] | None = N
             if len(values) == 2 and values[0] > values[1]:
                 raise OpsError(f"schedule {schedule!r}: range {base!r} runs backwards in the "
                                f"{name} field")
+    if parts[4] == "*" and parts[2] != "*" and parts[3] != "*":
+        # the day of month alone decides: it must exist in at least one of the months
+        days, months = _values(parts[2], 1, 31), _values(parts[3], 1, 12)
+        if min(days) > max(MONTH_DAYS[m - 1] for m in months):
+            raise OpsError(f"schedule {schedule!r} never fires: no month in its month field "
+                           f"has day {min(days)}")
     return text
+
+
+MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _values(field: str, low: int, high: int) -> set[int]:
+    """The numbers a validated cron field matches."""
+    out: set[int] = set()
+    for item in field.split(","):
+        base, _, step = item.partition("/")
+        lo, hi = (low, high) if base == "*" else (int(base.split("-")[0]),
+                                                  int(base.split("-")[-1]))
+        if step and base != "*" and "-" not in base:
+            hi = high
+        out.update(range(lo, hi + 1, int(step) if step else 1))
+    return out
 
 
 # --- database checks ----------------------------------------------------------------------
@@ -112,14 +134,38 @@ def refresh_function(conn: psycopg.Connection, schema: str) -> sql.Composed:
     return ident
 
 
+def raw_table(conn: psycopg.Connection, schema: str, source_schema: str | None) -> sql.Composed:
+    """The raw table the deployment in `schema` reads: --source-schema when given, else the
+    table its staging view depends on (so it follows the dbt var source_schema)."""
+    if source_schema:
+        return sql.SQL("{}.analytics_events").format(sql.Identifier(source_schema))
+    view = sql.SQL("{}.stg_analytics_events").format(sql.Identifier(schema)).as_string(conn)
+    row = conn.execute("""
+        select dep.refobjid::regclass::text
+        from pg_rewrite as rw
+        inner join pg_depend as dep
+            on dep.classid = 'pg_rewrite'::regclass and dep.objid = rw.oid
+        where rw.ev_class = to_regclass(%s) and dep.refclassid = 'pg_class'::regclass
+            and dep.refobjid <> rw.ev_class
+        limit 1""", (view,)).fetchone()
+    if row is None:
+        raise OpsError(f"{schema}.stg_analytics_events does not exist: run `dbt build` with the "
+                       f"target schema {schema!r} first, or give --source-schema")
+    return sql.SQL(row[0])
+
+
 def job_command(conn: psycopg.Connection, schema: str) -> str:
     call = sql.SQL("select {}()").format(refresh_function(conn, schema)).as_string(conn)
     return f"{call} {MARKER}"
 
 
-def purge_command(days: int) -> str:
-    return (f"delete from cron.job_run_details where end_time < now() - interval '{days} days' "
-            f"{MARKER}")
+MAX_PURGE_DAYS = 3650
+
+
+def purge_command(conn: psycopg.Connection, days: int) -> str:
+    query = sql.SQL("delete from cron.job_run_details where end_time < now() - {} * "
+                    "interval '1 day'").format(sql.Literal(days))
+    return f"{query.as_string(conn)} {MARKER}"
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -129,10 +175,11 @@ def cmd_register(args: argparse.Namespace) -> int:
         schedule = validate_schedule(args.schedule, version)
         jobs = [(args.job_name, schedule, job_command(conn, args.schema))]
         if args.purge_history_days is not None:
-            if args.purge_history_days < 1:
-                raise OpsError("--purge-history-days must be at least 1")
+            if not 1 <= args.purge_history_days <= MAX_PURGE_DAYS:
+                raise OpsError(f"--purge-history-days must be between 1 and {MAX_PURGE_DAYS}, "
+                               f"got {args.purge_history_days}")
             jobs.append((PURGE_JOB, validate_schedule(PURGE_SCHEDULE, version),
-                         purge_command(args.purge_history_days)))
+                         purge_command(conn, args.purge_history_days)))
         for name, when, command in jobs:
             existing = conn.execute(
                 "select jobid, command from cron.job where jobname = %s", (name,)).fetchone()
@@ -142,7 +189,8 @@ def cmd_register(args: argparse.Namespace) -> int:
             verb = "update" if existing else "create"
             if args.dry_run:
                 print(f"would {verb} job {name!r} ({when}): {command}")
-                print(f"  select cron.schedule({name!r}, {when!r}, {command!r});")
+                print("  " + sql.SQL("select cron.schedule({}, {}, {});").format(
+                    sql.Literal(name), sql.Literal(when), sql.Literal(command)).as_string(conn))
                 continue
             jobid = conn.execute("select cron.schedule(%s, %s, %s)",
                                  (name, when, command)).fetchone()[0]
@@ -216,10 +264,11 @@ def check_health(conn: psycopg.Connection, args: argparse.Namespace) -> Health:
     last_success = next((r["start_time"] for r in runs if r["status"] == "succeeded"), None)
 
     agg = sql.SQL("{}.analytics_events_hourly_agg").format(sql.Identifier(args.schema))
-    raw = sql.SQL("{}.analytics_events").format(sql.Identifier(args.source_schema))
+    raw = raw_table(conn, args.schema, args.source_schema)
+    # a bucket later than now() cannot be a real hour: it never makes the data look fresh
     newest, lag = conn.execute(sql.SQL(
-        "select max(hour_bucket), extract(epoch from now() - max(hour_bucket)) / 3600 from {}"
-    ).format(agg)).fetchone()
+        "select max(hour_bucket), extract(epoch from now() - max(hour_bucket)) / 3600 from {} "
+        "where hour_bucket <= now()").format(agg)).fetchone()
     # Events in completed hours after the newest stored one: is there anything to be fresh
     # about? A quiet night with no events is not a stale aggregate.
     waiting = conn.execute(sql.SQL(
@@ -317,7 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"cron schedule, checked before it is sent (default '{DEFAULT_SCHEDULE}')")
     p.add_argument("--purge-history-days", type=int, metavar="DAYS",
                    help=f"also schedule {PURGE_JOB!r} ({PURGE_SCHEDULE}), deleting "
-                        "cron.job_run_details rows older than DAYS (7 is a good value): pg_cron "
+                        f"cron.job_run_details rows older than DAYS (1-{MAX_PURGE_DAYS}; 7 is a "
+                        "good value): pg_cron "
                         "never cleans them and a large history breaks Supabase upgrades")
     p.add_argument("--dry-run", action="store_true", help="print what would be done, do nothing")
     p.set_defaults(func=cmd_register)
@@ -332,8 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "the newest hour's lag. Exit 0 healthy, 1 unhealthy (N failures in a row, "
                        "or no new hour for H hours while raw events wait), 2 error.")
     common(p)
-    p.add_argument("--source-schema", default="public",
-                   help="schema of the raw analytics_events (default public)")
+    p.add_argument("--source-schema", default=None,
+                   help="schema of the raw analytics_events (default: the table the "
+                        "deployment's staging view reads, i.e. the dbt var source_schema)")
     p.add_argument("--runs", type=int, default=20, help="how many recent runs to read (20)")
     p.add_argument("--max-failures", type=int, default=3,
                    help="unhealthy at this many failed runs in a row (default 3)")

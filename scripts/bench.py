@@ -22,9 +22,11 @@ import datetime as dt
 import json
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
+import psycopg
 from analytics_db import ROOT, connect, create_raw_table, dbt
 from psycopg import sql
 
@@ -196,8 +198,9 @@ def ingest_overhead(copy_rows: int, batches: int, reps: int, prefix: str = "benc
         for _ in range(reps):
             for mode in ("off", "on"):
                 conn.execute(sql.SQL("truncate {}").format(raw))
-                conn.execute(sql.SQL("truncate {}.analytics_pending_hours").format(
-                    sql.Identifier(schema)))
+                conn.execute(sql.SQL("truncate {}.analytics_pending_hours, "
+                                     "{}.analytics_change_log").format(
+                    sql.Identifier(schema), sql.Identifier(schema)))
                 conn.execute(sql.SQL("alter table {} {} trigger user").format(
                     raw, sql.SQL("enable" if mode == "on" else "disable")))
                 t = time.perf_counter()
@@ -222,6 +225,54 @@ def ingest_overhead(copy_rows: int, batches: int, reps: int, prefix: str = "benc
         "batch_s_with": round(med["batch_on"], 3),
         "batch_overhead_pct": round(100 * (med["batch_on"] / med["batch_off"] - 1), 1),
     }
+
+
+def concurrent_writers(transactions: int, prefix: str = "bench") -> dict:
+    """Two application writers, each `transactions` transactions of two single-row INSERTs into
+    the same two hours in opposite orders (10:10 then 11:10; 11:20 then 10:20), with the
+    late-change triggers off and on: deadlocks and per-transaction latency. Run after
+    ingest_overhead, which installs the triggers in the same schema."""
+    schema = f"{prefix}_ingest"
+    raw = sql.SQL("{}.analytics_events").format(sql.Identifier(schema))
+    insert = sql.SQL("insert into {} (project_id, event_type, created_at) "
+                     "values ('p1', 'impression', %s)").format(raw)
+    base = dt.datetime(2026, 1, 1, 10, tzinfo=dt.UTC)
+    orders = ([base + dt.timedelta(minutes=10), base + dt.timedelta(minutes=70)],
+              [base + dt.timedelta(minutes=80), base + dt.timedelta(minutes=20)])
+    out: dict = {"transactions_per_writer": transactions}
+    for mode in ("off", "on"):
+        with connect() as conn:
+            conn.execute(sql.SQL("alter table {} {} trigger user").format(
+                raw, sql.SQL("enable" if mode == "on" else "disable")))
+        latencies: list[float] = []
+        deadlocks = [0]
+
+        def writer(times: list[dt.datetime], latencies: list[float] = latencies,
+                   deadlocks: list[int] = deadlocks) -> None:
+            with connect(autocommit=False) as c:
+                for _ in range(transactions):
+                    t = time.perf_counter()
+                    try:
+                        for at in times:
+                            c.execute(insert, (at,))
+                        c.commit()
+                    except psycopg.errors.DeadlockDetected:
+                        c.rollback()
+                        deadlocks[0] += 1
+                    latencies.append(time.perf_counter() - t)
+
+        threads = [threading.Thread(target=writer, args=(o,)) for o in orders]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        latencies.sort()
+        out[mode] = {"deadlocks": deadlocks[0],
+                     "p50_ms": round(1000 * statistics.median(latencies), 2),
+                     "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 2)}
+    with connect() as conn:
+        conn.execute(sql.SQL("alter table {} enable trigger user").format(raw))
+    return out
 
 
 def main() -> int:
@@ -423,6 +474,9 @@ def main() -> int:
     results["measures"]["ingest"] = ingest_overhead(
         20_000 if args.smoke else 1_000_000, 10 if args.smoke else 200, 2 if args.smoke else 3,
         args.prefix)
+    print("bench: two writers into the same hours in opposite orders", flush=True)
+    results["measures"]["concurrent_writers"] = concurrent_writers(
+        50 if args.smoke else 1_000, args.prefix)
     results["wall_clock_s"] = round(time.perf_counter() - wall, 1)
     write(results, Path(args.out))
     return 0
@@ -483,6 +537,14 @@ def write(results: dict, out: Path) -> None:
               f"{ing['copy_s_with']} | {ing['copy_overhead_pct']} % |",
               f"| {ing['batches_of_100']} INSERTs of 100 rows (s) | {ing['batch_s_without']} | "
               f"{ing['batch_s_with']} | {ing['batch_overhead_pct']} % |"]
+    cw = m.get("concurrent_writers")
+    if cw:
+        lines += ["", f"| two writers, {cw['transactions_per_writer']:,} transactions each, same "
+                  "hours in opposite orders | deadlocks | p50 ms | p95 ms |",
+                  "| --- | --- | --- | --- |"]
+        for mode, label in (("off", "without the triggers"), ("on", "with the triggers")):
+            lines.append(f"| {label} | {cw[mode]['deadlocks']} | {cw[mode]['p50_ms']} | "
+                         f"{cw[mode]['p95_ms']} |")
     if "refresh_breakdown_ms" in m:
         lines += ["", "| hourly refresh, ms per model | " + " | ".join(m["refresh_breakdown_ms"])
                   + " |", "| --- | --- | --- |"]

@@ -55,8 +55,13 @@ class Project:
         self.conn.execute(sql.SQL(query).format(schema=self.ident), params)
 
     def raw_rows(self) -> list[dict[str, Any]]:
+        """The raw rows; an infinite created_at (which Python cannot hold) reads as None,
+        which the oracle leaves out just as the project leaves out infinity."""
         with self.conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(sql.SQL("select * from {}.analytics_events").format(self.ident))
+            cur.execute(sql.SQL(
+                "select id, project_id, visitor_id, session_id, event_type, event_label, "
+                "event_data, case when isfinite(created_at) then created_at end as created_at "
+                "from {}.analytics_events").format(self.ident))
             return cur.fetchall()
 
     # --- aggregates ------------------------------------------------------------------------
