@@ -1,7 +1,10 @@
 {{ config(materialized='view') }}
 
 {#- One row per project and day (rollup time zone): interactions divided by impressions
-    (event types set by vars), NULL on a day without impressions. -#}
+    (event types set by vars, quoted as literals), NULL on a day without impressions. -#}
+{%- set interaction = analytics_sql_literal(var('engagement_interaction_type', 'interaction')) -%}
+{%- set impression = analytics_sql_literal(var('engagement_impression_type', 'impression')) -%}
+
 with daily as (
 
     select * from {{ ref('analytics_events_daily_agg') }}
@@ -14,16 +17,16 @@ final as (
         project_id,
         day_bucket,
         coalesce(sum(event_count) filter (
-            where event_type = {{ analytics_sql_literal(var("engagement_interaction_type", "interaction")) }}
+            where event_type = {{ interaction }}
         ), 0)::bigint as interactions,
         coalesce(sum(event_count) filter (
-            where event_type = {{ analytics_sql_literal(var("engagement_impression_type", "impression")) }}
+            where event_type = {{ impression }}
         ), 0)::bigint as impressions,
         coalesce(sum(event_count) filter (
-            where event_type = {{ analytics_sql_literal(var("engagement_interaction_type", "interaction")) }}
+            where event_type = {{ interaction }}
         ), 0)::numeric
         / nullif(sum(event_count) filter (
-            where event_type = {{ analytics_sql_literal(var("engagement_impression_type", "impression")) }}
+            where event_type = {{ impression }}
         ), 0) as engagement_rate
     from daily
     group by

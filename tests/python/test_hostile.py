@@ -203,6 +203,8 @@ def test_two_deployments_with_long_alike_names_and_other_app_tables(conn: psycop
             p = Project(conn, schema)
             p.insert([event("2026-03-01 10:20", project_id="proj_a", visitor_id=f"v{n}{i}")
                       for i in range(3 + 4 * n)])
+            # the open hour (after as_of): only the live view shows it, from this schema's rows
+            p.insert([event("2026-03-01 12:30", project_id="proj_a")] * (n + 1))
             dbt(["run"], schema, {"as_of": "2026-03-01T12:05:00Z",
                                   "app_schema": apps[n],
                                   "policy_schema": shared_private})
@@ -213,10 +215,14 @@ def test_two_deployments_with_long_alike_names_and_other_app_tables(conn: psycop
             sql.Identifier(s), sql.Identifier("analytics_events_hourly_agg")))[0][0]
             for s in schemas]
         assert seen == [3, 0]  # the second deployment's app tables give alice nothing
-        live = [conn.execute(sql.SQL("select coalesce(sum(event_count), 0) from {}.{}").format(
+        stored = [conn.execute(sql.SQL("select coalesce(sum(event_count), 0) from {}.{}").format(
             sql.Identifier(s), sql.Identifier("analytics_events_hourly_agg"))).fetchone()[0]
             for s in schemas]
-        assert live == [3, 7]
+        assert stored == [3, 7]
+        shown = [conn.execute(sql.SQL("select sum(event_count) from {}.{}").format(
+            sql.Identifier(s), sql.Identifier("analytics_events_hourly_live"))).fetchone()[0]
+            for s in schemas]
+        assert shown == [3 + 1, 7 + 2]  # once: one schema's live view showed the other's
         functions = conn.execute(
             "select count(distinct proname) from pg_proc where pronamespace = %s::regnamespace",
             (shared_private,)).fetchone()[0]

@@ -54,8 +54,10 @@ def expected_from(raw: list[dict], as_of: dt.datetime) -> dict:
 
 
 def pending(p: Project) -> int:
-    return p.conn.execute(sql.SQL("select count(*) from {}.analytics_pending_hours").format(
-        p.ident)).fetchone()[0]
+    """Marks not yet processed: the application's log and the runs' per-aggregate hours."""
+    return p.conn.execute(sql.SQL(
+        "select (select count(*) from {s}.analytics_pending_hours) "
+        "+ (select count(*) from {s}.analytics_change_log)").format(s=p.ident)).fetchone()[0]
 
 
 def history(p: Project) -> None:
