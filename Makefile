@@ -11,7 +11,9 @@ WITH_DB := scripts/with_db.sh
 
 help:
 	@echo "make demo    set up everything, load a demo dataset, dbt build, print a summary"
-	@echo "make test    set up everything, then every test (dbt on fixtures, pytest, sqlfluff, ruff)"
+	@echo "make test    set up everything, then every test (dbt on fixtures, pgTAP, pytest, bench smoke,"
+	@echo "             sqlfluff, ruff) on PostgreSQL 15"
+	@echo "make test-pg17  the dbt builds and pytest on PostgreSQL 17 (Supabase's newer major)"
 	@echo "make bench   the performance benchmark (see README)"
 	@echo "make clean   stop and delete the local cluster, target/ and logs/"
 
@@ -34,6 +36,11 @@ demo: setup
 test: setup
 	$(WITH_DB) scripts/run_tests.sh
 
+# PostgreSQL 17 from the npm server build, in its own throwaway cluster (scripts/local_pg.sh);
+# it has no pg_cron and no pgTAP: those tests skip there and run in `make test`.
+test-pg17: setup
+	PG_VERSION=17 $(WITH_DB) scripts/run_tests.sh --core
+
 bench: setup
 	$(WITH_DB) $(PY) scripts/bench.py $(BENCH_ARGS)
 
@@ -42,7 +49,8 @@ lint: setup
 	ruff check scripts tests
 
 clean:
-	-scripts/local_pg.sh clean
-	rm -rf target target-* logs
+	-scripts/local_pg.sh clean 15
+	-scripts/local_pg.sh clean 17
+	rm -rf target target-* logs logs-*
 
-.PHONY: help setup demo test bench lint clean
+.PHONY: help setup demo test test-pg17 bench lint clean

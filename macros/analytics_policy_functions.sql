@@ -73,5 +73,8 @@ $fn$;
 {%- for fn in [is_admin, visible] %}
 {{ analytics_grant_exactly('function', fn ~ '()', 'execute', ['authenticated']) }};
 {%- endfor %}
-{{ analytics_grant_exactly('schema', private, 'usage', ['authenticated']) }}
+-- no API role may name the policy schema, so its functions cannot be called through the API;
+-- the policies still run them (schema USAGE is checked when a name is looked up, not when a
+-- policy created by the owner runs)
+{{ analytics_grant_exactly('schema', private) }}
 {%- endmacro %}

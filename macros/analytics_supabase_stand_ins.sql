@@ -26,8 +26,15 @@ begin
 end
 $stand_ins$;
 
-create schema if not exists auth;
-grant usage on schema auth to anon, authenticated, service_role;
+do $stand_ins$
+begin
+    -- Supabase has its own auth schema (owned by another role): touched only when missing
+    if not exists (select from pg_namespace where nspname = 'auth') then
+        create schema auth;
+        grant usage on schema auth to anon, authenticated, service_role;
+    end if;
+end
+$stand_ins$;
 
 do $stand_ins$
 begin

@@ -59,6 +59,10 @@ def dbt_env(schema: str, extra: Mapping[str, str] | None = None) -> dict[str, st
     env.setdefault("DBT_PROFILES_DIR", str(ROOT / ".dbt"))
     env["DBT_SCHEMA"] = schema
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:  # parallel test workers: each its own target/ (partial parse) and logs/
+        env.setdefault("DBT_TARGET_PATH", str(ROOT / f"target-{worker}"))
+        env.setdefault("DBT_LOG_PATH", str(ROOT / f"logs-{worker}"))
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     if extra:
         env.update(extra)

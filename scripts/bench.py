@@ -92,10 +92,26 @@ OWNER = "00000000-0000-0000-0000-00000000b0ff"
 TARGET_SPEED_UP = 100  # the issue's target for dashboard queries against raw
 
 
+NO_AUTO_EXPLAIN = ("(no plan: this role may not LOAD auto_explain, a superuser-only step; "
+                   "on Supabase use EXPLAIN in the SQL editor)")
+
+
+def can_load_auto_explain(conn) -> bool:
+    """Whether this session may LOAD auto_explain (a superuser, or the library in plugins/)."""
+    try:
+        with conn.transaction():
+            conn.execute("load 'auto_explain'")
+        return True
+    except psycopg.errors.InsufficientPrivilege:
+        return False
+
+
 def nested_plans(conn, query, params=None, owner: bool = False) -> list[str]:
     """EXPLAIN ANALYZE of the statements a function runs (auto_explain), slowest first; with
     `owner`, run as the benchmark owner (auto_explain is set up as superuser before)."""
     plans: list[str] = []
+    if not can_load_auto_explain(conn):
+        return [NO_AUTO_EXPLAIN]
 
     def handler(diag) -> None:
         plans.append(diag.message_primary or "")

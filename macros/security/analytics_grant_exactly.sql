@@ -4,7 +4,9 @@
         `privilege` to `grantees` only. Whatever the database's default privileges gave (older
         Supabase projects: ALL on every new table, sequence and function in public), the object
         ends with exactly this. kind: 'table' (also views), 'sequence', 'function' (object_sql
-        then holds the argument types) or 'schema'. Idempotent; a DO block. -#}
+        then holds the argument types) or 'schema': a schema may be shared with the app
+        (public), so a privilege is only granted there, and no privilege means every API role's
+        USAGE and CREATE are revoked (the policy schema). Idempotent; a DO block. -#}
     {%- if kind not in ('table', 'sequence', 'function', 'schema') -%}
         {{ exceptions.raise_compiler_error("analytics_grant_exactly: unknown kind '" ~ kind ~ "'") }}
     {%- endif -%}
@@ -22,7 +24,7 @@ begin
     for api_role in
         select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role')
     loop
-        {%- if kind != 'schema' %}
+        {%- if kind != 'schema' or not privilege %}
         execute format({{ analytics_sql_literal('revoke all on ' ~ on ~ ' from %I') }}, api_role);
         {%- endif %}
         {%- if privilege and grantees %}

@@ -19,6 +19,8 @@ from oracle import HourlyOracle, hour_of
 from psycopg import sql
 
 OPS = [sys.executable, str(ROOT / "scripts" / "analytics_ops.py")]
+# pg_cron's job table is one per database (and the purge job has one name): one worker runs these
+pytestmark = pytest.mark.xdist_group("pg_cron")
 UTC = dt.UTC
 DAILY_COLUMNS = ("project_id", "event_type", "event_label", "day_bucket", "event_count",
                  "unique_visitors", "unique_sessions")
