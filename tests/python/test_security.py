@@ -4,10 +4,12 @@ full refreshes under concurrent readers, and the plans the policies produce."""
 from __future__ import annotations
 
 import threading
+import uuid
+from collections.abc import Iterator
 
 import psycopg
 import pytest
-from analytics_db import connect
+from analytics_db import connect, create_raw_table
 from conftest import Project, ts
 from psycopg import sql
 from security import ALICE, BOB, CAROL, DAVE, ERIN, FRANK, as_identity, load_identities
@@ -31,8 +33,7 @@ EXPOSED = TABLES + VIEWS
 AS_OF = ts("2026-03-01 12:05")
 
 
-@pytest.fixture
-def secured(project: Project) -> Project:
+def deploy(project: Project) -> Project:
     project.insert([{"project_id": p, "event_type": "impression", "event_label": label,
                      "visitor_id": f"v{h}", "created_at": ts("2026-03-01 00:30") + h * (
                          ts("2026-03-01 01:00") - ts("2026-03-01 00:00"))}
@@ -43,6 +44,21 @@ def secured(project: Project) -> Project:
     return project
 
 
+@pytest.fixture
+def secured(project: Project) -> Project:
+    return deploy(project)
+
+
+@pytest.fixture(scope="module")
+def shared(conn: psycopg.Connection) -> Iterator[Project]:
+    """One deployment for the read-only probes below (one per test cost a build each)."""
+    schema = f"t_security_shared_{uuid.uuid4().hex[:6]}"
+    create_raw_table(conn, schema)
+    yield deploy(Project(conn, schema))
+    conn.execute(sql.SQL("drop schema if exists {}, {} cascade").format(
+        sql.Identifier(schema), sql.Identifier(f"{schema}_private")))
+
+
 def visible_projects(p: Project, relation: str, role: str, sub: str | None) -> set[str]:
     query = sql.SQL("select distinct project_id from {}.{}").format(
         sql.Identifier(p.schema), sql.Identifier(relation))
@@ -50,7 +66,8 @@ def visible_projects(p: Project, relation: str, role: str, sub: str | None) -> s
 
 
 @pytest.mark.parametrize("relation", EXPOSED)
-def test_each_identity_sees_exactly_its_tenants_rows(secured: Project, relation: str) -> None:
+def test_each_identity_sees_exactly_its_tenants_rows(shared: Project, relation: str) -> None:
+    secured = shared
     for sub, expected in VISIBLE.items():
         assert visible_projects(secured, relation, "authenticated", sub) == expected, sub
     # authenticated without a JWT sees nothing; service_role (server side) bypasses RLS
@@ -62,7 +79,8 @@ def test_each_identity_sees_exactly_its_tenants_rows(secured: Project, relation:
 
 @pytest.mark.parametrize("relation", TABLES)
 @pytest.mark.parametrize("role", ["anon", "authenticated", "service_role"])
-def test_no_api_role_can_write(secured: Project, relation: str, role: str) -> None:
+def test_no_api_role_can_write(shared: Project, relation: str, role: str) -> None:
+    secured = shared
     target = sql.SQL("{}.{}").format(sql.Identifier(secured.schema), sql.Identifier(relation))
     statements = [
         sql.SQL("insert into {} (project_id) values ('proj_a')").format(target),
