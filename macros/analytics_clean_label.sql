@@ -5,7 +5,7 @@
         label fits an index key. Anything else is kept exactly as written. -#}
     {%- set rules = analytics_event_rules() -%}
     case
-        when {{ column }} ~ '^[[:space:]]*$' then null
+        when {{ analytics_blank(column) }} then null
         when octet_length({{ column }}) > {{ rules.max_label_bytes }}
             then left({{ column }}, {{ rules.label_keep_chars }}) || '…' || md5({{ column }})
         else {{ column }}

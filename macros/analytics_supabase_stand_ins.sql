@@ -4,8 +4,9 @@
         the API roles anon, authenticated, service_role (BYPASSRLS); the schema auth with
         auth.uid(), auth.role() and auth.jwt() reading request.jwt.claims as Supabase's do; and
         the app tables the policies consult, with the indexes their lookups need.
-        On only when var supabase_stand_ins is true; unset, it is true for the `local` target
-        alone. Never turn it on against Supabase: the real objects are there already. -#}
+        On only when var supabase_stand_ins is true, or, unset, when the environment variable
+        ANALYTICS_SUPABASE_STAND_INS is (analytics_stand_ins_enabled: only the throwaway local
+        cluster sets it). Never turn it on against Supabase: the real objects are there already. -#}
     {%- if not analytics_stand_ins_enabled() -%}
         {{ return('select 1') }}
     {%- endif -%}
