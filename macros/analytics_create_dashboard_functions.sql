@@ -2,14 +2,15 @@
     {#- on-run-end of `dbt run` / `dbt build`: the plan's dashboard queries as SQL functions the
         frontend calls over the Supabase API (rpc). SECURITY INVOKER, so the caller's RLS
         applies; STABLE; a fixed empty search_path; EXECUTE for authenticated (and
-        service_role) only. Distinct counts are exact: they come from the de-duplicated member
-        tables, never from adding up per-hour or per-label counts.
+        service_role) only. Distinct counts are exact: they are unions of the stored member key
+        sets, never sums of per-hour or per-label counts.
           analytics_event_series(project, from, to [, granularity])  buckets starting in
               [from, to) by event type: 'hour' up to 7 days, 'day' up to 90, 'week' beyond
           analytics_label_performance(project, from, to [, event_type])  per label, days
-              starting in [from, to)
+              starting in [from, to): whole weeks from the weekly sets, the other days from
+              the daily sets
           analytics_kpi_totals(project, from, to)  hours starting in [from, to): whole UTC
-              days from the project day members, the edge hours from the hourly members -#}
+              days from the project daily sets, the edge hours from the project hourly sets -#}
     {%- if flags.WHICH not in ('run', 'build') -%}
         {{ return('select 1') }}
     {%- endif -%}
@@ -17,13 +18,14 @@
         project builds only some of them) -#}
     {%- set s = analytics_quote(target.schema) -%}
     {%- set hourly = analytics_relation('analytics_events_hourly_agg') -%}
-    {%- set hourly_members = analytics_relation('analytics_events_hourly_members') -%}
+    {%- set project_hourly_sets = analytics_relation('analytics_events_project_hourly_sets') -%}
     {%- set daily = analytics_relation('analytics_events_daily_agg') -%}
     {%- set daily_type = analytics_relation('analytics_events_daily_type_agg') -%}
     {%- set hourly_type = analytics_relation('analytics_events_hourly_type_agg') -%}
     {%- set weekly_type = analytics_relation('analytics_events_weekly_type_agg') -%}
-    {%- set daily_members = analytics_relation('analytics_events_daily_members') -%}
-    {%- set project_day_members = analytics_relation('analytics_events_project_day_members') -%}
+    {%- set daily_sets = analytics_relation('analytics_events_daily_sets') -%}
+    {%- set weekly_sets = analytics_relation('analytics_events_weekly_sets') -%}
+    {%- set project_daily_sets = analytics_relation('analytics_events_project_daily_sets') -%}
     {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
     {%- set tz = analytics_time_zone() -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
@@ -83,7 +85,7 @@ $fn$;
     s ~ '.analytics_event_series(text, timestamptz, timestamptz, text)',
     'execute', ['authenticated', 'service_role']) }};
 {%- endif %}
-{%- if analytics_relations_exist([daily, daily_members]) %}
+{%- if analytics_relations_exist([daily, daily_sets, weekly_sets]) %}
 
 create or replace function {{ s }}.analytics_label_performance(
     p_project_id text,
@@ -96,7 +98,12 @@ language sql
 stable
 security invoker
 set search_path = ''
+-- the distinct visitors of a month fit in memory: hashed without spilling to disk
+set work_mem = '32MB'
 as $fn$
+    -- The days (rollup time zone) starting in [p_from, p_to). Visitors: the union of the
+    -- weekly sets of the weeks whose seven days all start in the range and of the daily sets of
+    -- the other days, so a visitor seen on many days counts once, from the fewest sets.
     with counts as (
         select d.event_label as l, sum(d.event_count)::bigint as n
         from {{ daily }} as d
@@ -104,12 +111,29 @@ as $fn$
             and d.event_label is not null and d.day_bucket >= p_from and d.day_bucket < p_to
         group by 1
     ),
+    visitor_sets as (
+        select w.event_label as l, w.visitor_keys as keys
+        from {{ weekly_sets }} as w
+        where w.project_id = p_project_id and w.event_type = p_event_type
+            and w.event_label is not null and w.week_bucket >= p_from
+            and {{ analytics_week_last_day_sql('w.week_bucket') }} < p_to
+        union all
+        select d.event_label, d.visitor_keys
+        from {{ daily_sets }} as d
+        where d.project_id = p_project_id and d.event_type = p_event_type
+            and d.event_label is not null and d.day_bucket >= p_from and d.day_bucket < p_to
+            and not (
+                {{ analytics_bucket_sql('week', 'd.day_bucket') }} >= p_from
+                and {{ analytics_week_last_day_sql(analytics_bucket_sql('week', 'd.day_bucket')) }} < p_to
+            )
+    ),
     uniques as (
-        select m.event_label as l, count(distinct m.member_id) as v
-        from {{ daily_members }} as m
-        where m.project_id = p_project_id and m.event_type = p_event_type
-            and m.event_label is not null and m.member_kind = 'visitor'
-            and m.day_bucket >= p_from and m.day_bucket < p_to
+        select members.l, count(*) as v
+        from (
+            select distinct visitor_sets.l, member_key
+            from visitor_sets
+            cross join unnest(visitor_sets.keys) as member_key
+        ) as members
         group by 1
     )
     select c.l, c.n, coalesce(u.v, 0)
@@ -121,7 +145,7 @@ $fn$;
     s ~ '.analytics_label_performance(text, timestamptz, timestamptz, text)',
     'execute', ['authenticated', 'service_role']) }};
 {%- endif %}
-{%- if analytics_relations_exist([project_day_members, hourly_members, hourly_type]) %}
+{%- if analytics_relations_exist([project_daily_sets, project_hourly_sets]) %}
 
 create or replace function {{ s }}.analytics_kpi_totals(
     p_project_id text,
@@ -134,10 +158,10 @@ stable
 security invoker
 set search_path = ''
 -- the distinct members of a month fit in memory: hashed without spilling to disk
-set work_mem = '32MB'
+set work_mem = '64MB'
 as $fn$
-    -- The hours starting in [p_from, p_to): whole UTC days from the project's day members,
-    -- the hours before the first and after the last whole day from the hourly members.
+    -- The hours starting in [p_from, p_to): whole UTC days from the project's daily sets, the
+    -- hours before the first and after the last whole day from its hourly sets, unioned.
     -- first_day: the first UTC day starting at or after p_from; end_day: the first UTC day
     -- whose last hour does not start before p_to (so every day in between is whole). UTC days
     -- are 24 hours whatever the session's time zone.
@@ -153,39 +177,33 @@ as $fn$
                 + interval '24 hours' as end_day
         ) as days
     ),
-    members as (
-        select d.member_kind, d.member_id
-        from {{ project_day_members }} as d
+    sets as (
+        select d.event_count, d.visitor_keys, d.session_keys
+        from {{ project_daily_sets }} as d
         where d.project_id = p_project_id
             and d.utc_day_bucket >= (select b.first_day from bounds as b)
             and d.utc_day_bucket < (select b.end_day from bounds as b)
         union all
-        select m.member_kind, m.member_id
-        from {{ hourly_members }} as m
-        where m.project_id = p_project_id
-            and m.hour_bucket >= p_from
-            and m.hour_bucket < least(p_to, (select b.first_day from bounds as b))
+        select h.event_count, h.visitor_keys, h.session_keys
+        from {{ project_hourly_sets }} as h
+        where h.project_id = p_project_id
+            and h.hour_bucket >= p_from
+            and h.hour_bucket < least(p_to, (select b.first_day from bounds as b))
         union all
-        select m.member_kind, m.member_id
-        from {{ hourly_members }} as m
-        where m.project_id = p_project_id
-            and m.hour_bucket >= greatest(p_from, (select b.end_day from bounds as b))
-            and m.hour_bucket < p_to
-    ),
-    distinct_members as (
-        select distinct members.member_kind, members.member_id from members
+        select h.event_count, h.visitor_keys, h.session_keys
+        from {{ project_hourly_sets }} as h
+        where h.project_id = p_project_id
+            and h.hour_bucket >= greatest(p_from, (select b.end_day from bounds as b))
+            and h.hour_bucket < p_to
     )
     select
-        (
-            -- the per-type hourly rows: fewer than per label, and never pruned (prune-hourly
-            -- thins analytics_events_hourly_agg only)
-            select coalesce(sum(h.event_count), 0)::bigint
-            from {{ hourly_type }} as h
-            where h.project_id = p_project_id and h.hour_bucket >= p_from and h.hour_bucket < p_to
-        ),
-        count(*) filter (where distinct_members.member_kind = 'visitor'),
-        count(*) filter (where distinct_members.member_kind = 'session')
-    from distinct_members
+        (select coalesce(sum(sets.event_count), 0)::bigint from sets),
+        (select count(*) from (
+            select distinct member_key from sets cross join unnest(sets.visitor_keys) as member_key
+        ) as visitors),
+        (select count(*) from (
+            select distinct member_key from sets cross join unnest(sets.session_keys) as member_key
+        ) as sessions)
 $fn$;
 
 {{ analytics_grant_exactly('function',
@@ -193,4 +211,12 @@ $fn$;
     'execute', ['authenticated', 'service_role']) }};
 {%- endif %}
 select 1
+{%- endmacro %}
+
+
+{% macro analytics_week_last_day_sql(week_start) -%}
+    {#- The start of the last (seventh) day of the ISO week starting at `week_start`, in the rollup
+        time zone (a DST week is 167 or 169 hours long). -#}
+    (({{ week_start }}) at time zone '{{ analytics_time_zone() }}' + interval '6 days')
+    at time zone '{{ analytics_time_zone() }}'
 {%- endmacro %}

@@ -24,12 +24,6 @@
         'range_from': 'p_from',
         'range_to': 'p_to',
     } -%}
-    {%- set relations = {
-        'events': analytics_relation('stg_analytics_events'),
-        'daily': analytics_relation('analytics_events_daily_agg'),
-        'members': analytics_relation('analytics_events_daily_members'),
-        'daily_type': analytics_relation('analytics_events_daily_type_agg'),
-    } -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
 
 create or replace function {{ fn }}(
@@ -53,6 +47,8 @@ declare
     v_added bigint;
     v_result jsonb := '{}';
     v_started timestamptz;
+    v_prune_cutoff timestamptz;
+    v_prune_oldest timestamptz;
 begin
     if p_lookback_hours < 0 or p_backfill_days < 1 then
         raise exception 'analytics_refresh_aggregates: lookback_hours must be >= 0 and backfill_days >= 1';
@@ -75,7 +71,12 @@ begin
     {%- set spec = analytics_model_spec(name) %}
     {%- set target_relation = analytics_relation(name) %}
     {%- set fresh = 'analytics_fresh_' ~ loop.index %}
-    {%- set window_sql = analytics_window_sql(target_relation, params, true, spec.grain, spec.bucket) %}
+    {%- set window_sql = analytics_window_sql(target_relation, params, true, spec.grain, spec.bucket,
+        spec.get('covers')) %}
+    {%- set relations = {
+        'events': analytics_relation('stg_analytics_events'),
+        'upstream': analytics_relation(spec.upstream.model) if spec.get('upstream') else none,
+    } %}
 
     -- {{ name }}
     v_started := clock_timestamp();
@@ -100,10 +101,8 @@ begin
         spec=spec,
         into='v_removed, v_changed, v_added',
         claimed=analytics_claimed_relation(name)) | indent(4) }};
-    {%- if analytics_late_changes_enabled()
-        and name in ('analytics_events_daily_agg', 'analytics_events_daily_type_agg',
-            'analytics_events_daily_members') %}
-    {{ analytics_mark_weekly_sql(name) | indent(4) }};
+    {%- if spec.get('covers') %}
+    {{ analytics_prune_slices(target_relation, params, keyword='plpgsql') | indent(4) }}
     {%- endif %}
     {{ analytics_record_state_sql(name, target_relation, 'p_as_of') | indent(4) }};
 

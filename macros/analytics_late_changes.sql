@@ -15,22 +15,56 @@
     {{ return('pg_temp.analytics_claimed_' ~ model_name[:40]) }}
 {%- endmacro %}
 
-{% macro analytics_extra_buckets_sql(claimed, grain, window_cte='run_window') -%}
+{% macro analytics_extra_buckets_sql(claimed, grain, window_cte='run_window', covers=none,
+    target=none) -%}
     {#- The buckets outside the run's contiguous window that claimed pending hours fall in,
         each as [bucket_start, bucket_end), cut at the window's end. Windows start on bucket
-        boundaries, so these buckets never overlap the window. -#}
-    {%- set tz = analytics_grain(grain).tz -%}
+        boundaries, so these buckets never overlap the window. An hour is in one day, or in two
+        in a zone whose days start at :30. With `covers` (the slices): for a claimed hour in a day
+        whose slices were pruned (analytics_kept_from_sql of `target`), every hour of that day,
+        so the day can be rebuilt from its slices. -#}
+    {%- set g = analytics_grain(grain) -%}
+    {%- set tz = g.tz -%}
+    {%- set starts -%}
+        {%- if covers and grain == 'hour' -%}
+        select hours.hour_start
+        from {{ claimed }} as claimed
+        cross join lateral generate_series(
+            case
+                when {{ analytics_bucket_sql('day', 'claimed.hour_bucket') }}
+                    < {{ analytics_kept_from_sql(target) }}
+                    then {{ analytics_bucket_sql('day', 'claimed.hour_bucket') }}
+                else claimed.hour_bucket
+            end,
+            case
+                when {{ analytics_bucket_sql('day', 'claimed.hour_bucket') }}
+                    < {{ analytics_kept_from_sql(target) }}
+                    then ({{ analytics_bucket_sql('day', "claimed.hour_bucket + interval '59:59.999999'") }}
+                        at time zone '{{ analytics_time_zone() }}' + interval '1 day')
+                        at time zone '{{ analytics_time_zone() }}' - interval '1 hour'
+                else claimed.hour_bucket
+            end,
+            interval '1 hour'
+        ) as hours (hour_start)
+        {%- else -%}
+        select {{ analytics_bucket_sql(grain, 'claimed.hour_bucket') }} as hour_start
+        from {{ claimed }} as claimed
+        union
+        select {{ analytics_bucket_sql(grain, "claimed.hour_bucket + interval '59:59.999999'") }}
+        from {{ claimed }} as claimed
+        {%- endif -%}
+    {%- endset -%}
     select distinct
-        {{ analytics_bucket_sql(grain, 'claimed.hour_bucket') }} as bucket_start,
+        {{ analytics_bucket_sql(grain, 'touched.hour_start') }} as bucket_start,
         least(
             (
-                {{ analytics_bucket_sql(grain, 'claimed.hour_bucket') }} at time zone '{{ tz }}'
-                + interval '1 {{ analytics_grain(grain).unit }}'
+                {{ analytics_bucket_sql(grain, 'touched.hour_start') }} at time zone '{{ tz }}'
+                + interval '1 {{ g.unit }}'
             ) at time zone '{{ tz }}',
             (select w.window_end from {{ window_cte }} as w)
         ) as bucket_end
-    from {{ claimed }} as claimed
-    where claimed.hour_bucket < (select w.window_start from {{ window_cte }} as w)
+    from ({{ starts }}) as touched
+    where touched.hour_start < (select w.window_start from {{ window_cte }} as w)
 {%- endmacro %}
 
 {% macro analytics_claim_pending_hours(model_name, as_of=none) -%}
@@ -59,7 +93,7 @@ with moved as (
 insert into {{ pending }} (target, hour_bucket)
 select aggregate_target.name, touched.hour_bucket
 from (select distinct moved.hour_bucket from moved) as touched
-cross join unnest(array['{{ analytics_raw_readers() | join("', '") }}']) as aggregate_target (name)
+cross join unnest(array['{{ analytics_model_spec('all') | join("', '") }}']) as aggregate_target (name)
 on conflict (target, hour_bucket) do nothing;
 drop table if exists {{ claimed }};
 create temporary table {{ claimed.split('.')[1] }} on commit drop as
@@ -81,36 +115,6 @@ with claimed as (
 select distinct hour_bucket from claimed
 {%- endmacro %}
 
-
-{% macro analytics_raw_readers() -%}
-    {#- every aggregate read from the raw events (the weekly ones read the daily ones) -#}
-    {%- set names = [] -%}
-    {%- for name in analytics_model_spec('all') if analytics_model_spec(name).grain != 'week' -%}
-        {%- do names.append(name) -%}
-    {%- endfor -%}
-    {{ return(names) }}
-{%- endmacro %}
-
-{% macro analytics_mark_weekly_sql(model_name) -%}
-    {#- After a daily rollup or the daily members re-aggregated claimed hours, the weekly
-        rollups that read them must re-aggregate those weeks: mark the same hours for them, in
-        the same transaction. -#}
-    {%- set readers = {
-        'analytics_events_daily_agg': ['analytics_events_weekly_agg'],
-        'analytics_events_daily_type_agg': ['analytics_events_weekly_type_agg'],
-        'analytics_events_daily_members': ['analytics_events_weekly_agg',
-            'analytics_events_weekly_type_agg'],
-    } -%}
-    {%- set claimed = analytics_claimed_relation(model_name) -%}
-    {%- if claimed is none or model_name not in readers -%}
-        {{ return('select 1') }}
-    {%- endif -%}
-    insert into {{ analytics_relation('analytics_pending_hours') }} (target, hour_bucket)
-    select weekly.name, claimed.hour_bucket
-    from {{ claimed }} as claimed
-    cross join unnest(array['{{ readers[model_name] | join("', '") }}']) as weekly (name)
-    on conflict (target, hour_bucket) do nothing
-{%- endmacro %}
 
 {% macro analytics_sync_late_change_tracking() -%}
     {#- on-run-start: with track_late_changes on, create analytics_pending_hours, the trigger

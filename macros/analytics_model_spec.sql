@@ -1,33 +1,62 @@
 {% macro analytics_model_spec(model_name) -%}
     {#- What the analytics_replace strategy and the refresh function need to know about each
-        model they maintain, in refresh order: its bucket and grain, its keys (nullable ones are
-        matched NULL-safely), its measures, whether it keeps created_at / updated_at, and
-        whether it has a surrogate identity id. -#}
+        model they maintain, in refresh (DAG) order:
+        - grain (hour, utc_day, day, week) and so its bucket column;
+        - key_columns, nullable_keys (matched NULL-safely), measures, timestamps, surrogate_id;
+        - build: 'event_sets' (the only model that reads the raw events: one row per slice of
+          an hour with its sorted member key sets), 'sets' (the union of an upstream set table's
+          sets into coarser buckets or fewer dimensions) or 'counts' (event counts and exact
+          distinct counts, i.e. the cardinality of the union, of an upstream set table);
+        - upstream: the set table read, and its column that nests in this model's bucket;
+        - zone_dependent: its rows depend on var rollup_time_zone;
+        - covers (event_sets only): the models reading its slices, whose windows it must keep
+          complete although it keeps its slices for a few days only (analytics_window_sql). -#}
     {%- set event_keys = ['project_id', 'event_type'] -%}
-    {%- set measures = ['event_count', 'unique_visitors', 'unique_sessions'] -%}
+    {%- set counts = ['event_count', 'unique_visitors', 'unique_sessions'] -%}
+    {%- set sets = ['event_count', 'visitor_keys', 'session_keys'] -%}
+    {%- set slices = 'analytics_events_hourly_sets' -%}
     {%- set specs = {
-        'analytics_events_hourly_agg': {'grain': 'hour', 'key_columns': event_keys,
-            'nullable_keys': ['event_label'], 'measures': measures, 'timestamps': true,
-            'surrogate_id': true},
-        'analytics_events_hourly_type_agg': {'grain': 'hour', 'key_columns': event_keys,
-            'nullable_keys': [], 'measures': measures, 'timestamps': true},
-        'analytics_events_hourly_members': {'grain': 'hour',
-            'key_columns': event_keys + ['member_kind', 'member_id'], 'nullable_keys': [],
-            'measures': [], 'timestamps': false},
-        'analytics_events_project_day_members': {'grain': 'utc_day',
-            'key_columns': ['project_id', 'member_kind', 'member_id'], 'nullable_keys': [],
-            'measures': [], 'timestamps': false},
-        'analytics_events_daily_members': {'grain': 'day',
-            'key_columns': event_keys + ['member_kind', 'member_id'], 'nullable_keys': ['event_label'],
-            'measures': [], 'timestamps': false},
-        'analytics_events_daily_agg': {'grain': 'day', 'key_columns': event_keys,
-            'nullable_keys': ['event_label'], 'measures': measures, 'timestamps': true},
-        'analytics_events_daily_type_agg': {'grain': 'day', 'key_columns': event_keys,
-            'nullable_keys': [], 'measures': measures, 'timestamps': true},
-        'analytics_events_weekly_agg': {'grain': 'week', 'key_columns': event_keys,
-            'nullable_keys': ['event_label'], 'measures': measures, 'timestamps': true},
-        'analytics_events_weekly_type_agg': {'grain': 'week', 'key_columns': event_keys,
-            'nullable_keys': [], 'measures': measures, 'timestamps': true},
+        'analytics_events_hourly_sets': {'grain': 'hour', 'build': 'event_sets',
+            'key_columns': event_keys + ['day_bucket'], 'nullable_keys': ['event_label'],
+            'measures': sets, 'zone_dependent': true,
+            'covers': ['analytics_events_hourly_agg', 'analytics_events_hourly_type_agg',
+                'analytics_events_project_hourly_sets', 'analytics_events_daily_sets']},
+        'analytics_events_hourly_agg': {'grain': 'hour', 'build': 'counts',
+            'upstream': {'model': slices, 'bucket': 'hour_bucket'},
+            'key_columns': event_keys, 'nullable_keys': ['event_label'], 'measures': counts,
+            'timestamps': true, 'surrogate_id': true},
+        'analytics_events_hourly_type_agg': {'grain': 'hour', 'build': 'counts',
+            'upstream': {'model': slices, 'bucket': 'hour_bucket'},
+            'key_columns': event_keys, 'nullable_keys': [], 'measures': counts,
+            'timestamps': true},
+        'analytics_events_project_hourly_sets': {'grain': 'hour', 'build': 'sets',
+            'upstream': {'model': slices, 'bucket': 'hour_bucket'},
+            'key_columns': ['project_id'], 'nullable_keys': [], 'measures': sets},
+        'analytics_events_project_daily_sets': {'grain': 'utc_day', 'build': 'sets',
+            'upstream': {'model': 'analytics_events_project_hourly_sets', 'bucket': 'hour_bucket'},
+            'key_columns': ['project_id'], 'nullable_keys': [], 'measures': sets},
+        'analytics_events_daily_sets': {'grain': 'day', 'build': 'sets',
+            'upstream': {'model': slices, 'bucket': 'day_bucket'},
+            'key_columns': event_keys, 'nullable_keys': ['event_label'], 'measures': sets},
+        'analytics_events_daily_agg': {'grain': 'day', 'build': 'counts',
+            'upstream': {'model': 'analytics_events_daily_sets', 'bucket': 'day_bucket'},
+            'key_columns': event_keys, 'nullable_keys': ['event_label'], 'measures': counts,
+            'timestamps': true},
+        'analytics_events_daily_type_agg': {'grain': 'day', 'build': 'counts',
+            'upstream': {'model': 'analytics_events_daily_sets', 'bucket': 'day_bucket'},
+            'key_columns': event_keys, 'nullable_keys': [], 'measures': counts,
+            'timestamps': true},
+        'analytics_events_weekly_sets': {'grain': 'week', 'build': 'sets',
+            'upstream': {'model': 'analytics_events_daily_sets', 'bucket': 'day_bucket'},
+            'key_columns': event_keys, 'nullable_keys': ['event_label'], 'measures': sets},
+        'analytics_events_weekly_agg': {'grain': 'week', 'build': 'counts',
+            'upstream': {'model': 'analytics_events_weekly_sets', 'bucket': 'week_bucket'},
+            'key_columns': event_keys, 'nullable_keys': ['event_label'], 'measures': counts,
+            'timestamps': true},
+        'analytics_events_weekly_type_agg': {'grain': 'week', 'build': 'counts',
+            'upstream': {'model': 'analytics_events_weekly_sets', 'bucket': 'week_bucket'},
+            'key_columns': event_keys, 'nullable_keys': [], 'measures': counts,
+            'timestamps': true},
     } -%}
     {%- if model_name == 'all' -%}
         {{ return(specs.keys() | list) }}
@@ -38,6 +67,16 @@
             ~ "'; it knows: " ~ (specs.keys() | list | join(', '))) }}
     {%- endif -%}
     {%- set spec = specs[model_name] -%}
-    {%- do spec.update({'name': model_name, 'bucket': spec.grain ~ '_bucket'}) -%}
+    {%- set dimensions = [] -%}
+    {%- for column in spec.key_columns + spec.nullable_keys if column != 'day_bucket' -%}
+        {%- do dimensions.append(column) -%}
+    {%- endfor -%}
+    {%- do spec.update({
+        'name': model_name,
+        'bucket': spec.grain ~ '_bucket',
+        'dimensions': dimensions,
+        'timestamps': spec.get('timestamps', false),
+        'zone_dependent': spec.get('zone_dependent', spec.grain in ('day', 'week')),
+    }) -%}
     {{ return(spec) }}
 {%- endmacro %}

@@ -11,14 +11,8 @@
     {%- set measures = spec.measures -%}
     {%- set match -%}
         fresh.{{ bucket }} = old.{{ bucket }}
-        {%- for key in keys %}
-        and fresh.{{ key }} = old.{{ key }}
-        {%- endfor %}
-        {%- for key in nullable %}
-        {#- NULL-safe and still hashable (IS NOT DISTINCT FROM is neither hashable nor
-            mergeable, which left the planner a join on the other keys only) #}
-        and (fresh.{{ key }} is null) = (old.{{ key }} is null)
-        and coalesce(fresh.{{ key }}::text, '') = coalesce(old.{{ key }}::text, '')
+        {%- for key in keys + nullable %}
+        and {{ analytics_null_safe_match('fresh.' ~ key, 'old.' ~ key, key in nullable) }}
         {%- endfor %}
     {%- endset -%}
     {#- the stored rows the window may touch: the planner then reads only those (through the
@@ -43,7 +37,7 @@ with run_window as (
 
 extra_buckets as (
 
-    {{ analytics_extra_buckets_sql(claimed, spec.grain) }}
+    {{ analytics_extra_buckets_sql(claimed, spec.grain, covers=spec.get('covers'), target=target) }}
 
 ),
 {%- endif %}
@@ -74,9 +68,11 @@ changed as (
     update {{ target }} as old
     set
         {%- for measure in measures %}
-        {{ measure }} = fresh.{{ measure }},
+        {{ measure }} = fresh.{{ measure }}{{ ',' if not loop.last or spec.timestamps }}
         {%- endfor %}
+        {%- if spec.timestamps %}
         updated_at = now()
+        {%- endif %}
     from {{ fresh }} as fresh
     where
         {{ match }}

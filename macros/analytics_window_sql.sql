@@ -1,4 +1,5 @@
-{% macro analytics_window_sql(target, params, incremental, grain='hour', bucket='hour_bucket') -%}
+{% macro analytics_window_sql(target, params, incremental, grain='hour', bucket='hour_bucket',
+    covers=none) -%}
     {#- One row: [window_start, window_end), the span of raw time whose buckets this run rebuilds.
         window_start is a bucket start (an hour in UTC, or a day / ISO week in the rollup time
         zone); window_end is the last completed UTC hour before as_of (analytics_window_end_sql:
@@ -9,7 +10,39 @@
         moment no run has aggregated yet (the hour after the newest stored hour; for days and
         weeks the newest stored bucket itself, which may be partial), so a run after an outage
         catches up every missed bucket; or exactly the re-aggregation range when one is given.
-        Bucket arithmetic is done in local time, so DST days are 23 or 25 hours long. -#}
+        Bucket arithmetic is done in local time, so DST days are 23 or 25 hours long.
+        covers (the slices, analytics_events_hourly_sets, which keep only the days the lookback can
+        still change): the models that read them; when one of their windows starts before the
+        first kept day (an older as_of, a re-aggregation range, a model left behind), the window
+        widens to include it, so the raw events of those days are read again. -#}
+    {%- set cover_sql = [] -%}
+    {#- (a unit test's `this` is a fixture, not a relation: no covers) #}
+    {%- for name in (covers or []) if incremental and target is not string
+        and analytics_relations_exist([analytics_relation(name, target.schema)]) -%}
+        {%- set cover = analytics_model_spec(name) -%}
+        {%- do cover_sql.append(analytics_window_sql(analytics_relation(name, target.schema), params,
+            true, cover.grain, cover.bucket)) -%}
+    {%- endfor -%}
+    {%- if cover_sql -%}
+    select
+        least(own.window_start, needed.window_start) as window_start,
+        greatest(own.window_end, needed.window_end) as window_end
+    from (
+        {{ analytics_window_sql(target, params, incremental, grain, bucket) | indent(8) }}
+    ) as own
+    cross join (
+        select
+            min(cover_window.window_start) as window_start,
+            max(cover_window.window_end) as window_end
+        from (
+            {%- for sql in cover_sql %}
+            ({{ sql | indent(12) }})
+            {{ 'union all' if not loop.last }}
+            {%- endfor %}
+        ) as cover_window
+        where cover_window.window_start < {{ analytics_kept_from_sql(target) }}
+    ) as needed
+    {%- else -%}
     {%- set unit = analytics_grain(grain).unit -%}
     {%- set tz = analytics_grain(grain).tz -%}
     {%- set step = "interval '1 " ~ unit ~ "'" -%}
@@ -45,6 +78,7 @@
         {{ bounds.start }} as window_start,
         {{ bounds.end }} as window_end
         {%- endif %}
+    {%- endif %}
 {%- endmacro %}
 
 
@@ -83,4 +117,18 @@
             then {{ as_of_hour }}
         else date_trunc('{{ g.unit }}', {{ as_of_hour }}, '{{ g.tz }}')
     end
+{%- endmacro %}
+
+
+{% macro analytics_kept_from_sql(target) -%}
+    {#- The first day (rollup time zone) from which the slices table holds every slice: the
+        slices of older days were pruned (analytics_prune_slices). '-infinity' before any prune
+        and after a rebuild (a new table). -#}
+    coalesce((
+        select state.kept_from
+        from {{ analytics_relation('analytics_refresh_state', target.schema) }} as state
+        where
+            state.model = {{ analytics_sql_literal(target.identifier) }}
+            and state.relation_oid = to_regclass({{ analytics_sql_literal(target.render()) }})
+    ), '-infinity')
 {%- endmacro %}

@@ -1,4 +1,5 @@
-{% macro analytics_windowed_events_sql(events, target, params, incremental, grain, bucket, claimed=none) -%}
+{% macro analytics_windowed_events_sql(events, target, params, incremental, grain, bucket, claimed=none,
+    covers=none) -%}
     {#- CTEs `run_window` and `windowed_events`: the cleaned events of the run's window, read
         through the raw table's created_at index on incremental runs (the bounds are InitPlans;
         a first build sees its bounds as expressions and scans the table), plus, with late-change
@@ -11,14 +12,14 @@ events as (
 
 run_window as (
 
-    {{ analytics_window_sql(target, params, incremental, grain, bucket) }}
+    {{ analytics_window_sql(target, params, incremental, grain, bucket, covers) }}
 
 ),
 {%- if claimed %}
 
 extra_buckets as (
 
-    {{ analytics_extra_buckets_sql(claimed, grain) }}
+    {{ analytics_extra_buckets_sql(claimed, grain, covers=covers, target=target) }}
 
 ),
 {%- endif %}

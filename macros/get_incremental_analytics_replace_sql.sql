@@ -1,16 +1,21 @@
 {% macro get_incremental_analytics_replace_sql(arg_dict) -%}
     {#- Custom incremental strategy `analytics_replace`: the window's buckets become exactly the
         freshly aggregated rows (NULL-safe on event_label, deletions honoured), nothing outside
-        the window changes. dbt's delete+insert, merge and microbatch never match a NULL label. -#}
+        the window changes. dbt's delete+insert, merge and microbatch never match a NULL label.
+        The slices are then pruned to the days that can still change (analytics_prune_slices). -#}
     {%- set spec = analytics_model_spec(model.name) -%}
+    {%- set params = analytics_run_params() -%}
+    {%- set target = arg_dict['target_relation'] -%}
     {#- the fresh rows' statistics, so the planner sizes the replace's joins right -#}
     analyze {{ arg_dict['temp_relation'] }};
     {{ analytics_replace_buckets_sql(
-        target=arg_dict['target_relation'],
+        target=target,
         fresh=arg_dict['temp_relation'],
-        window_sql=analytics_window_sql(
-            arg_dict['target_relation'], analytics_run_params(), true, spec.grain, spec.bucket),
+        window_sql=analytics_window_sql(target, params, true, spec.grain, spec.bucket,
+            spec.get('covers')),
         spec=spec,
         claimed=analytics_claimed_relation(model.name)) }};
-    {{ analytics_mark_weekly_sql(model.name) }}
+    {%- if spec.get('covers') %}
+    {{ analytics_prune_slices(target, params) }};
+    {%- endif %}
 {%- endmacro %}

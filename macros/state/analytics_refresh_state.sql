@@ -12,13 +12,15 @@ create table if not exists {{ state }} (
     rollup_time_zone text,
     updated_at timestamptz not null default now()
 );
+-- the slices table's first complete day (analytics_prune_slices); added after the first release
+alter table {{ state }} add column if not exists kept_from timestamptz;
 {{ analytics_internal_table_grants(state) }}
 {%- endmacro %}
 
 
 {% macro analytics_zone_dependent(model_name) -%}
     {#- true when the model's buckets depend on var rollup_time_zone (days and weeks) -#}
-    {{ return(analytics_model_spec(model_name).grain in ('day', 'week')) }}
+    {{ return(analytics_model_spec(model_name).zone_dependent) }}
 {%- endmacro %}
 
 
@@ -45,9 +47,8 @@ create table if not exists {{ state }} (
                 (select state.rollup_time_zone from {{ state }} as state
                  where state.model = {{ analytics_sql_literal(model_name) }}),
                 {{ analytics_sql_literal(zone) }}),
-            hint = 'Rebuild the daily and weekly tables in the new zone: dbt run --full-refresh '
-                '--select analytics_events_daily_agg+ analytics_events_daily_type_agg+ '
-                'analytics_events_daily_members+ --vars ''{rollup_time_zone: '
+            hint = 'Rebuild the slices and everything made from them in the new zone: dbt run '
+                '--full-refresh --select analytics_events_hourly_sets+ --vars ''{rollup_time_zone: '
                 || {{ analytics_sql_literal(zone) }} || '}'' (or set the old zone back)';
     end if;
     {%- endset -%}
@@ -82,6 +83,7 @@ on conflict (model) do update set
             then greatest(state.aggregated_through, excluded.aggregated_through)
         else excluded.aggregated_through
     end,
+    kept_from = case when state.relation_oid = excluded.relation_oid then state.kept_from end,
     relation_oid = excluded.relation_oid,
     rollup_time_zone = excluded.rollup_time_zone,
     updated_at = now()

@@ -19,7 +19,7 @@
     macros/analytics_events_agg_sql.sql, which the pg_cron refresh function renders too. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_hourly_agg',
-    relations={'events': ref('stg_analytics_events')},
+    relations={'upstream': ref('analytics_events_hourly_sets')},
     target=this,
     params=analytics_run_params(),
     incremental=is_incremental()) }}

@@ -14,7 +14,7 @@
     stored rows. SQL: macros/analytics_events_agg_sql.sql. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_hourly_type_agg',
-    relations={'events': ref('stg_analytics_events')},
+    relations={'upstream': ref('analytics_events_hourly_sets')},
     target=this,
     params=analytics_run_params(),
     incremental=is_incremental()) }}

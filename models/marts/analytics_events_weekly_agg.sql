@@ -15,10 +15,7 @@
     SQL: macros/analytics_weekly_agg_sql.sql. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_weekly_agg',
-    relations={
-        'daily': ref('analytics_events_daily_agg'),
-        'members': ref('analytics_events_daily_members'),
-    },
+    relations={'upstream': ref('analytics_events_weekly_sets')},
     target=this,
     params=analytics_run_params(),
     incremental=is_incremental()) }}

@@ -16,10 +16,7 @@
     SQL: macros/analytics_weekly_agg_sql.sql. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_weekly_type_agg',
-    relations={
-        'daily_type': ref('analytics_events_daily_type_agg'),
-        'members': ref('analytics_events_daily_members'),
-    },
+    relations={'upstream': ref('analytics_events_weekly_sets')},
     target=this,
     params=analytics_run_params(),
     incremental=is_incremental()) }}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -161,19 +162,28 @@ def truth(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC",
     return {k: v for k, v in table.items() if since is None or k[3] >= since}
 
 
-def members(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC",
-            with_label: bool = False, with_type: bool = True) -> set[tuple]:
-    """The de-duplicated (project, [type, [label,]] bucket, kind, id) rows of completed hours."""
+def digest(member: str) -> uuid.UUID:
+    """The 128-bit key a cleaned visitor or session id is stored as (README › Member sets)."""
+    return uuid.UUID(hashlib.md5(member.encode()).hexdigest())
+
+
+def key_sets(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC",
+             dims: tuple[str, ...] = ("project_id", "event_type", "event_label")
+             ) -> dict[tuple, tuple[int, list, list]]:
+    """{(*dims, bucket): (events, sorted visitor keys, sorted session keys)} of completed hours:
+    what a member-set table must hold."""
     end = hour_of(as_of)
     bucket = bucket_of(grain, tz)
-    out = set()
+    counts: dict[tuple, int] = defaultdict(int)
+    visitors: dict[tuple, set] = defaultdict(set)
+    sessions: dict[tuple, set] = defaultdict(set)
     for r in filter(None, map(clean, rows)):
         if r["created_at"] >= end:
             continue
-        head = (r["project_id"],) + ((r["event_type"],) if with_type else ())
-        if with_label:
-            head += (r["event_label"],)
-        for kind, value in (("visitor", r["visitor_id"]), ("session", r["session_id"])):
-            if value is not None:
-                out.add((*head, bucket(r["created_at"]), kind, value))
-    return out
+        key = (*(r[d] for d in dims), bucket(r["created_at"]))
+        counts[key] += 1
+        if r["visitor_id"] is not None:
+            visitors[key].add(digest(r["visitor_id"]))
+        if r["session_id"] is not None:
+            sessions[key].add(digest(r["session_id"]))
+    return {k: (n, sorted(visitors[k]), sorted(sessions[k])) for k, n in counts.items()}

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from analytics_db import connect
 from conftest import Project, ts
-from oracle import members, truth
+from oracle import key_sets, truth
 from psycopg import sql
 
 HOUR = dt.timedelta(hours=1)
@@ -36,9 +36,9 @@ def tables(p: Project) -> dict:
             name, ("project_id", "event_type", f"{grain}_bucket", "event_count",
                    "unique_visitors", "unique_sessions"))}
     # what the exact KPI reads for whole days
-    out["project_day_members"] = set(p.table_rows(
-        "analytics_events_project_day_members",
-        ("project_id", "utc_day_bucket", "member_kind", "member_id")))
+    out["project_daily_sets"] = {r[:2]: (r[2], list(r[3]), list(r[4])) for r in p.table_rows(
+        "analytics_events_project_daily_sets",
+        ("project_id", "utc_day_bucket", "event_count", "visitor_keys", "session_keys"))}
     return out
 
 
@@ -50,7 +50,7 @@ def expected_from(raw: list[dict], as_of: dt.datetime) -> dict:
     return {**{name: truth(raw, as_of, grain) for name, grain in TABLES.items()},
             **{f"{grain}_type": truth([{**r, "event_label": None} for r in raw], as_of, grain)
                for grain in TYPE_TABLES},
-            "project_day_members": members(raw, as_of, "day", with_type=False)}
+            "project_daily_sets": key_sets(raw, as_of, "day", dims=("project_id",))}
 
 
 def pending(p: Project) -> int:

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import pytest
 from conftest import Project, ts
-from oracle import bucket_of, clean_label, hour_of, members, truth
+from oracle import bucket_of, clean_label, hour_of, key_sets, truth
 from psycopg import sql
 
 HOUR = dt.timedelta(hours=1)
@@ -52,16 +52,45 @@ def table(p: Project, name: str, bucket: str) -> dict:
     return out
 
 
-def member_rows(p: Project, name: str, with_label: bool) -> set[tuple]:
-    bucket = {"analytics_events_hourly_members": "hour_bucket",
-              "analytics_events_daily_members": "day_bucket",
-              "analytics_events_project_day_members": "utc_day_bucket"}[name]
-    with_type = name != "analytics_events_project_day_members"
-    cols = ["project_id", *(["event_type"] if with_type else []),
-            *(["event_label"] if with_label else []), bucket, "member_kind", "member_id"]
-    rows = p.table_rows(name, cols)
-    assert len(set(rows)) == len(rows)
-    return set(rows)
+SET_TABLES = {  # name: (grain, dimensions, bucket column)
+    "analytics_events_project_hourly_sets": ("hour", ("project_id",), "hour_bucket"),
+    "analytics_events_project_daily_sets": ("utc_day", ("project_id",), "utc_day_bucket"),
+    "analytics_events_daily_sets": ("day", ("project_id", "event_type", "event_label"),
+                                    "day_bucket"),
+    "analytics_events_weekly_sets": ("week", ("project_id", "event_type", "event_label"),
+                                     "week_bucket"),
+}
+
+
+def set_rows(p: Project, name: str, dims: tuple[str, ...], bucket: str) -> dict:
+    rows = p.table_rows(name, (*dims, bucket, "event_count", "visitor_keys", "session_keys"))
+    out = {r[:-3]: r[-3:] for r in rows}
+    assert len(out) == len(rows), f"duplicate grain rows in {name}"
+    return {k: (n, list(v), list(s)) for k, (n, v, s) in out.items()}
+
+
+def check_sets(p: Project, raw: list[dict], as_of: dt.datetime, tz: str) -> None:
+    """Every member-set table holds exactly the oracle's sorted key sets; the slices, those of
+    the days they keep."""
+    for name, (grain, dims, bucket) in SET_TABLES.items():
+        zone = "UTC" if grain in ("hour", "utc_day") else tz
+        expected = key_sets(raw, as_of, "day" if grain == "utc_day" else grain, zone, dims)
+        assert set_rows(p, name, dims, bucket) == expected, (name, as_of)
+    # the slices: one per UTC hour and day of the rollup zone, kept from the day holding the
+    # lookback's first hour on (what a run can still change), exactly the oracle's there
+    dims = ("project_id", "event_type", "event_label")
+    day = bucket_of("day", tz)
+    first_kept = day(hour_of(as_of) - 2 * HOUR)
+    slices = set_rows(p, "analytics_events_hourly_sets", (*dims, "day_bucket"), "hour_bucket")
+    expected = {}
+    done = [r for r in raw if r["created_at"] is not None and r["created_at"] < hour_of(as_of)]
+    for day_start in {day(r["created_at"]) for r in done}:
+        if day_start >= first_kept:
+            in_day = [r for r in done if day(r["created_at"]) == day_start]
+            for (*head, hour), numbers in key_sets(in_day, as_of, "hour", "UTC", dims).items():
+                expected[(*head, day_start, hour)] = numbers
+    assert {k: v for k, v in slices.items() if k[3] >= first_kept} == expected, (
+        "slices", as_of)
 
 
 def check_all(p: Project, as_of: dt.datetime, tz: str) -> None:
@@ -69,10 +98,7 @@ def check_all(p: Project, as_of: dt.datetime, tz: str) -> None:
     for name, grain in TABLES.items():
         expected = truth(raw, as_of, grain, tz)
         assert table(p, name, f"{grain}_bucket") == expected, f"{name} at {as_of}"
-    assert member_rows(p, "analytics_events_hourly_members", False) == members(
-        raw, as_of, "hour")
-    assert member_rows(p, "analytics_events_daily_members", True) == members(
-        raw, as_of, "day", tz, with_label=True)
+    check_sets(p, raw, as_of, tz)
     # per type and hour / day, every label together: exact across labels
     for name, grain in (("analytics_events_hourly_type_agg", "hour"),
                         ("analytics_events_daily_type_agg", "day"),
@@ -81,9 +107,6 @@ def check_all(p: Project, as_of: dt.datetime, tz: str) -> None:
                                       "event_count", "unique_visitors", "unique_sessions"))
         assert {(r[0], r[1], None, r[2]): r[3:] for r in by_type} == truth(
             [{**r, "event_label": None} for r in raw], as_of, grain, tz), (name, as_of)
-    # project-level members per UTC day, whatever the rollup time zone
-    assert member_rows(p, "analytics_events_project_day_members", False) == members(
-        raw, as_of, "day", "UTC", with_type=False)
 
 
 @pytest.mark.parametrize("tz,runner", [("UTC", "dbt"), ("Asia/Kolkata", "dbt"),
@@ -167,8 +190,8 @@ def test_dashboard_functions_views_and_kpi_equal_oracle(project: Project) -> Non
     def distinct(rows, kind, pred) -> int:
         return len({r[kind] for r in rows if pred(r) and r[kind] is not None})
 
-    # KPI totals: whole UTC days from the project day members, edge hours from the hourly
-    # members; every way a range can sit on the day and hour boundaries
+    # KPI totals: whole UTC days from the project daily sets, edge hours from the project
+    # hourly sets; every way a range can sit on the day and hour boundaries
     check_kpi(call, done, [
         (ts("2025-12-31 17:00"), ts("2026-01-02 05:00")),  # edges on both sides, new year
         (ts("2025-12-29 00:00"), ts("2026-01-05 00:00")),  # whole days only

@@ -1,0 +1,170 @@
+{% macro analytics_sets_rollup_sql(upstream, target, params, incremental, spec, claimed=none) -%}
+    {#- A model built from a finer set table (spec.upstream), never from the raw events: one row
+        per spec.dimensions and bucket of the run's window (plus the buckets holding claimed
+        pending hours), the upstream rows whose buckets nest in it unioned.
+        build 'sets': the event count summed, visitors and sessions as the sorted union of the
+        upstream sets. build 'counts': the event count summed and the distinct visitors and
+        sessions counted over that union (the cardinality of the sets when the upstream has
+        this very grain), with created_at / updated_at and, for the hourly table, its id.
+        Distinct counts are exact: a member in two hours, days or labels is one key. -#}
+    {%- set up = spec.upstream -%}
+    {%- set dims = spec.dimensions -%}
+    {%- set bucket = spec.bucket -%}
+    {%- set target_bucket = analytics_bucket_sql(spec.grain, 'source_sets.' ~ up.bucket) -%}
+    {%- set up_spec = analytics_model_spec(up.model) -%}
+    {%- set same_grain = up.bucket == bucket and up_spec.key_columns == spec.key_columns
+        and up_spec.nullable_keys == spec.nullable_keys -%}
+    {%- set keys = ['visitor', 'session'] -%}
+    {%- set match -%}
+        {%- for dimension in dims + [bucket] %}
+            {{ 'and ' if not loop.first }}{{ analytics_null_safe_match('counts.' ~ dimension,
+                'kind_sets.' ~ dimension, dimension in spec.nullable_keys) }}
+        {%- endfor %}
+    {%- endset -%}
+with run_window as (
+
+    {{ analytics_window_sql(target, params, incremental, spec.grain, bucket) }}
+
+),
+{%- if claimed %}
+
+extra_buckets as (
+
+    {{ analytics_extra_buckets_sql(claimed, spec.grain) }}
+
+),
+{%- endif %}
+
+source_sets as (
+
+    select
+        {%- for dimension in dims %}
+        source_sets.{{ dimension }},
+        {%- endfor %}
+        {{ target_bucket }} as {{ bucket }},
+        source_sets.event_count,
+        source_sets.visitor_keys,
+        source_sets.session_keys
+    from {{ upstream }} as source_sets
+    where
+        (
+            source_sets.{{ up.bucket }} >= (select w.window_start from run_window as w)
+            and source_sets.{{ up.bucket }} < (select w.window_end from run_window as w)
+            {%- if claimed %}
+            or {{ target_bucket }} in (select e.bucket_start from extra_buckets as e)
+            {%- endif %}
+        )
+        {%- if up_spec.grain == 'hour' %}
+        -- an older as_of than a previous run's: never the hours after it
+        and source_sets.hour_bucket < (select w.window_end from run_window as w)
+        {%- endif %}
+
+),
+{%- if spec.build == 'counts' and same_grain %}
+
+final as (
+
+    select
+        {%- if spec.get('surrogate_id') %}
+        {{ 'null::bigint' if incremental else 'row_number() over ()' }} as id,
+        {%- endif %}
+        {%- for dimension in dims %}
+        {{ dimension }},
+        {%- endfor %}
+        {{ bucket }},
+        event_count,
+        cardinality(visitor_keys)::bigint as unique_visitors,
+        cardinality(session_keys)::bigint as unique_sessions,
+        now() as created_at,
+        now() as updated_at
+    from source_sets
+
+)
+{%- else %}
+
+counts as (
+
+    select
+        {%- for dimension in dims %}
+        {{ dimension }},
+        {%- endfor %}
+        {{ bucket }},
+        sum(event_count)::bigint as event_count
+    from source_sets
+    group by {% for i in range(dims | length + 1) %}{{ i + 1 }}{{ ', ' if not loop.last }}{% endfor %}
+
+),
+{%- for kind in keys %}
+
+{{ kind }}_sets as (
+
+    -- distinct first (hashed), then one sorted array or a count per bucket
+    select
+        {%- for dimension in dims %}
+        members.{{ dimension }},
+        {%- endfor %}
+        members.{{ bucket }},
+        {%- if spec.build == 'sets' %}
+        array_agg(members.member_key order by members.member_key) as {{ kind }}_keys
+        {%- else %}
+        count(*) as unique_{{ kind }}s
+        {%- endif %}
+    from (
+        select distinct
+            {%- for dimension in dims %}
+            source_sets.{{ dimension }},
+            {%- endfor %}
+            source_sets.{{ bucket }},
+            member_key
+        from source_sets
+        cross join unnest(source_sets.{{ kind }}_keys) as member_key
+    ) as members
+    group by {% for i in range(dims | length + 1) %}{{ i + 1 }}{{ ', ' if not loop.last }}{% endfor %}
+
+),
+{%- endfor %}
+
+final as (
+
+    select
+        {%- if spec.get('surrogate_id') %}
+        {{ 'null::bigint' if incremental else 'row_number() over ()' }} as id,
+        {%- endif %}
+        {%- for dimension in dims %}
+        counts.{{ dimension }},
+        {%- endfor %}
+        counts.{{ bucket }},
+        counts.event_count,
+        {%- for kind in keys %}
+        {%- if spec.build == 'sets' %}
+        coalesce({{ kind }}_sets.{{ kind }}_keys, '{}') as {{ kind }}_keys
+        {%- else %}
+        coalesce({{ kind }}_sets.unique_{{ kind }}s, 0) as unique_{{ kind }}s
+        {%- endif %}{{ ',' if not loop.last or spec.build == 'counts' }}
+        {%- endfor %}
+        {%- if spec.build == 'counts' %}
+        now() as created_at,
+        now() as updated_at
+        {%- endif %}
+    from counts
+    {%- for kind in keys %}
+    left join {{ kind }}_sets
+        on {{ match.replace('kind_sets.', kind ~ '_sets.') }}
+    {%- endfor %}
+
+)
+{%- endif %}
+
+select * from final
+{%- endmacro %}
+
+
+{% macro analytics_null_safe_match(left, right, nullable=true) -%}
+    {#- left = right, NULLs equal when `nullable`, in a form the planner can hash or merge
+        (IS NOT DISTINCT FROM can do neither, which leaves a join on the other keys only). -#}
+    {%- if nullable -%}
+        ({{ left }} is null) = ({{ right }} is null) and coalesce({{ left }}::text, '') = coalesce({{ right }}::text, '')
+    {%- else -%}
+        {{ left }} = {{ right }}
+    {%- endif -%}
+{%- endmacro %}

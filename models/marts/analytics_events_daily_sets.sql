@@ -1,0 +1,21 @@
+{{
+    config(
+        post_hook=[
+            "{{ analytics_ensure_index('analytics_events_daily_sets_grain_key',
+                'unique nulls not distinct (day_bucket, project_id, event_type, event_label)',
+                constraint=true) }}",
+            "{{ analytics_ensure_index('idx_events_daily_sets_project_type_day',
+                '(project_id, event_type, day_bucket)') }}",
+        ],
+    )
+}}
+
+{#- One row per project, event type, label and day (rollup time zone): the union of the day's
+    slices. The daily and weekly rollups and label performance are made from these sets.
+    SQL: macros/analytics_sets_rollup_sql.sql. -#}
+{{ analytics_model_sql(
+    model_name='analytics_events_daily_sets',
+    relations={'upstream': ref('analytics_events_hourly_sets')},
+    target=this,
+    params=analytics_run_params(),
+    incremental=is_incremental()) }}

@@ -1,0 +1,21 @@
+{{
+    config(
+        post_hook=[
+            "{{ analytics_ensure_index('analytics_events_hourly_sets_grain_key',
+                'unique nulls not distinct (hour_bucket, day_bucket, project_id, event_type,
+                event_label)', constraint=true) }}",
+        ],
+    )
+}}
+
+{#- One row per project, event type, label, UTC hour and day (rollup time zone): the slice of
+    an hour that lies in one day, with its event count and its distinct visitors and sessions as
+    sorted arrays of 128-bit keys. The only model that reads the raw events, for the run's window of
+    hours; every other table is a union of these sets. Kept for the days the lookback can still
+    change (analytics_prune_slices). SQL: macros/analytics_event_sets_sql.sql. -#}
+{{ analytics_model_sql(
+    model_name='analytics_events_hourly_sets',
+    relations={'events': ref('stg_analytics_events')},
+    target=this,
+    params=analytics_run_params(),
+    incremental=is_incremental()) }}

@@ -1,0 +1,20 @@
+{{
+    config(
+        post_hook=[
+            "{{ analytics_ensure_index('analytics_events_project_daily_sets_grain_key',
+                'unique (project_id, utc_day_bucket)', constraint=true) }}",
+            "{{ analytics_ensure_index('idx_events_project_daily_sets_day',
+                '(utc_day_bucket)') }}",
+        ],
+    )
+}}
+
+{#- One row per project and UTC day, every type and label together: the union of the day's
+    project hourly sets. The exact KPI reads a range's whole UTC days here.
+    SQL: macros/analytics_sets_rollup_sql.sql. -#}
+{{ analytics_model_sql(
+    model_name='analytics_events_project_daily_sets',
+    relations={'upstream': ref('analytics_events_project_hourly_sets')},
+    target=this,
+    params=analytics_run_params(),
+    incremental=is_incremental()) }}

@@ -1,0 +1,20 @@
+{{
+    config(
+        post_hook=[
+            "{{ analytics_ensure_index('analytics_events_project_hourly_sets_grain_key',
+                'unique (project_id, hour_bucket)', constraint=true) }}",
+            "{{ analytics_ensure_index('idx_events_project_hourly_sets_hour',
+                '(hour_bucket)') }}",
+        ],
+    )
+}}
+
+{#- One row per project and UTC hour, every type and label together: the hour's event count and
+    its distinct visitors and sessions as sorted key sets, the union of the hour's slices. The exact
+    KPI reads the edge hours of a range here. SQL: macros/analytics_sets_rollup_sql.sql. -#}
+{{ analytics_model_sql(
+    model_name='analytics_events_project_hourly_sets',
+    relations={'upstream': ref('analytics_events_hourly_sets')},
+    target=this,
+    params=analytics_run_params(),
+    incremental=is_incremental()) }}

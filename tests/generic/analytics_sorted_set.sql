@@ -1,0 +1,14 @@
+{% test analytics_sorted_set(model, column_name) %}
+{#- A member key set is a strictly increasing array of keys: sorted, de-duplicated, no NULL
+    element, never NULL itself (an empty set is '{}'). Fails on every row where it is not. -#}
+select *
+from {{ model }}
+where
+    {{ column_name }} is null
+    or array_position({{ column_name }}, null) is not null
+    or exists (
+        select
+        from generate_subscripts({{ column_name }}, 1) as i
+        where i > 1 and {{ column_name }}[i - 1] >= {{ column_name }}[i]
+    )
+{% endtest %}
