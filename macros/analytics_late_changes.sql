@@ -29,19 +29,20 @@
         {%- if covers and grain == 'hour' -%}
         select hours.hour_start
         from {{ claimed }} as claimed
+        -- the UTC hours overlapping the day or days (rollup zone) the claimed hour lies in
         cross join lateral generate_series(
             case
                 when {{ analytics_bucket_sql('day', 'claimed.hour_bucket') }}
                     < {{ analytics_kept_from_sql(target) }}
-                    then {{ analytics_bucket_sql('day', 'claimed.hour_bucket') }}
+                    then date_trunc('hour', {{ analytics_bucket_sql('day', 'claimed.hour_bucket') }}, 'UTC')
                 else claimed.hour_bucket
             end,
             case
                 when {{ analytics_bucket_sql('day', 'claimed.hour_bucket') }}
                     < {{ analytics_kept_from_sql(target) }}
-                    then ({{ analytics_bucket_sql('day', "claimed.hour_bucket + interval '59:59.999999'") }}
+                    then date_trunc('hour', ({{ analytics_bucket_sql('day', "claimed.hour_bucket + interval '59:59.999999'") }}
                         at time zone '{{ analytics_time_zone() }}' + interval '1 day')
-                        at time zone '{{ analytics_time_zone() }}' - interval '1 hour'
+                        at time zone '{{ analytics_time_zone() }}' - interval '1 microsecond', 'UTC')
                 else claimed.hour_bucket
             end,
             interval '1 hour'

@@ -29,6 +29,13 @@
         (select {{ analytics_bucket_sql('day', 'cover_window.window_start') }}
          from ({{ sql | indent(9) }}) as cover_window)
         {%- endfor %}
+        {%- set claimed = analytics_claimed_relation(target.identifier) %}
+        {%- if claimed %},
+        -- late changes: never a day this run or a later one still has to rebuild
+        (select {{ analytics_bucket_sql('day', 'min(claimed.hour_bucket)') }} from {{ claimed }} as claimed),
+        (select {{ analytics_bucket_sql('day', 'min(pending.hour_bucket)') }}
+         from {{ analytics_relation('analytics_pending_hours', target.schema) }} as pending)
+        {%- endif %}
     );
     select min(slices.hour_bucket) into v_prune_oldest from {{ target }} as slices;
     if v_prune_oldest < v_prune_cutoff - interval '3 days' then

@@ -24,9 +24,12 @@
             true, cover.grain, cover.bucket)) -%}
     {%- endfor -%}
     {%- if cover_sql -%}
+    -- whole UTC hours: a day in a zone such as Asia/Kolkata starts and ends at :30
     select
-        least(own.window_start, needed.window_start) as window_start,
-        greatest(own.window_end, needed.window_end) as window_end
+        date_trunc('hour', least(own.window_start, needed.window_start), 'UTC') as window_start,
+        date_trunc(
+            'hour', greatest(own.window_end, needed.window_end) - interval '1 microsecond', 'UTC'
+        ) + interval '1 hour' as window_end
     from (
         {{ analytics_window_sql(target, params, incremental, grain, bucket) | indent(8) }}
     ) as own

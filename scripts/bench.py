@@ -4,8 +4,9 @@ Generates a dataset set-based (no row-by-row inserts) in its own schemas, builds
 it, then measures, each as the median (and p95) of --reps repetitions:
   1. the backfill (dbt build of every aggregate) against its floor: the plan's bare
      INSERT ... SELECT ... GROUP BY over the same rows;
-  2. one hourly refresh (the pg_cron function) with 1 day and with the full history, and the
-     plan's own incremental SQL for the same window;
+  2. one hourly refresh (the pg_cron function) with 1 day and with the full history, at the
+     week's worst hour (Sunday 23:05 UTC, after a week of the same events), and the plan's own
+     incremental SQL for the same window;
   3. the plan's four dashboard queries and the project's functions, on the aggregates versus
      the same answers from the raw table, as an `authenticated` project owner with RLS on;
   4. exact KPI distinct counts (analytics_kpi_totals) versus the raw scan;
@@ -304,13 +305,18 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "bench-results"), help="output folder")
     parser.add_argument("--prefix", default="bench",
                         help="prefix of the schemas it creates (default bench: bench_full, "
-                             "bench_1day, bench_ingest)")
+                             "bench_1day, bench_week, bench_ingest)")
     args = parser.parse_args()
     if args.smoke:
         args.days, args.events_per_day, args.projects, args.reps = 2, 3000, 10, 2
     end = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     as_of = end + dt.timedelta(minutes=5)
-    big, small = f"{args.prefix}_full", f"{args.prefix}_1day"
+    big, small, week = f"{args.prefix}_full", f"{args.prefix}_1day", f"{args.prefix}_week"
+    # the refresh's worst hour: Sunday 23:00 UTC, the last hour of the ISO week and of the day
+    # (the most daily and weekly sets to union), on a week of the same events per day
+    sunday = end - dt.timedelta(days=(end.weekday() + 1) % 7, hours=end.hour - 23)
+    if sunday > end:
+        sunday -= dt.timedelta(days=7)
     # each schema has its own app tables and policy lookups, so the RLS the dashboard
     # queries run under is the one of the schema they read
     variables = {"as_of": as_of.isoformat(), "backfill_days": int(args.days) + 2,
@@ -321,6 +327,7 @@ def main() -> int:
         results["rows"][big] = load(conn, big, args.days, args.events_per_day, args.projects,
                                     end)
         results["rows"][small] = load(conn, small, 1, args.events_per_day, args.projects, end)
+        results["rows"][week] = load(conn, week, 7, args.events_per_day, args.projects, sunday)
         s = sql.Identifier(big)
 
         print("bench: backfill floor: the plan's bare INSERT ... SELECT ... GROUP BY", flush=True)
@@ -345,16 +352,22 @@ def main() -> int:
     dbt(["run", "--full-refresh"], big, variables)
     backfill = time.perf_counter() - t
     t = time.perf_counter()
-    dbt(["run", "--full-refresh", "--select", "analytics_events_hourly_agg"], big, variables)
+    # the hourly table from the raw events: the slices and the hourly table made from them
+    dbt(["run", "--full-refresh", "--select", "analytics_events_hourly_sets",
+         "analytics_events_hourly_agg"], big, variables)
     backfill_hourly = time.perf_counter() - t
     dbt(["run", "--full-refresh"], small,
         {**variables, "app_schema": small, "policy_schema": f"{small}_private"})
+    dbt(["run", "--full-refresh"], week,
+        {**variables, "app_schema": week, "policy_schema": f"{week}_private",
+         "as_of": (sunday + dt.timedelta(minutes=5)).isoformat()})
     results["measures"]["backfill"] = {
         "floor_bare_group_by_s": round(floor_hourly, 2),
         "plan_backfill_into_plan_table_s": round(plan_backfill, 2),
         "dbt_hourly_only_s": round(backfill_hourly, 2),
         "dbt_all_aggregates_s": round(backfill, 2),
         "hourly_vs_floor": round(backfill_hourly / floor_hourly, 2),
+        "all_aggregates_vs_floor": round(backfill / floor_hourly, 2),
         "hourly_vs_plan_backfill": round(backfill_hourly / plan_backfill, 2)}
 
     with connect() as conn:
@@ -374,6 +387,11 @@ def main() -> int:
                 sql.Identifier(schema)), (as_of,)).fetchone()[0]
             breakdown[schema] = {k: v["ms"] for k, v in out.items() if isinstance(v, dict)}
         results["measures"]["refresh_breakdown_ms"] = breakdown
+        q = sql.SQL("select {}.analytics_refresh_aggregates(%s)").format(sql.Identifier(week))
+        worst = timed(conn, q, (sunday + dt.timedelta(minutes=5),), args.reps)
+        out = conn.execute(q, (sunday + dt.timedelta(minutes=5),)).fetchone()[0]
+        breakdown[f"{week} (Sunday 23:05)"] = {k: v["ms"] for k, v in out.items()
+                                               if isinstance(v, dict)}
         conn.execute(sql.SQL("create temp table plan_agg (like {}.analytics_events_hourly_agg "
                              "including all)").format(s))
         conn.execute("alter table plan_agg drop column id")
@@ -396,6 +414,7 @@ def main() -> int:
         results["measures"]["hourly_refresh"] = {
             "function_1_day_history": refresh[small], "function_full_history": refresh[big],
             "full_vs_1_day": round(refresh[big]["p50_ms"] / refresh[small]["p50_ms"], 2),
+            "function_worst_hour_of_week": worst,
             "plan_incremental_sql_hourly_only": plan}
 
         print("bench: dashboard queries as an authenticated owner, aggregate vs raw", flush=True)
@@ -473,19 +492,27 @@ def main() -> int:
             "select {}.analytics_refresh_aggregates(%s)").format(s), (as_of,))[0]
 
         sizes = {}
-        for table in ("analytics_events", "analytics_events_hourly_agg",
-                      "analytics_events_hourly_type_agg", "analytics_events_daily_agg",
-                      "analytics_events_daily_type_agg", "analytics_events_weekly_agg",
-                      "analytics_events_hourly_members", "analytics_events_project_day_members",
-                      "analytics_events_daily_members"):
+        tables = [r[0] for r in conn.execute(
+            "select c.relname from pg_class as c join pg_namespace as n on n.oid = c.relnamespace "
+            "where n.nspname = %s and c.relkind = 'r' and c.relname like 'analytics%%' "
+            "order by c.relname = 'analytics_events' desc, pg_total_relation_size(c.oid) desc",
+            (big,)).fetchall()]
+        for table in tables:
             rel = f'"{big}".{table}'
             sizes[table] = conn.execute(
                 "select pg_size_pretty(pg_table_size(%s::regclass)), "
                 "pg_size_pretty(pg_indexes_size(%s::regclass)), "
-                "(select reltuples::bigint from pg_class where oid = %s::regclass)",
-                (rel, rel, rel)).fetchone()
-        results["measures"]["sizes"] = {k: {"table": v[0], "indexes": v[1], "rows": v[2]}
-                                        for k, v in sizes.items()}
+                "(select reltuples::bigint from pg_class where oid = %s::regclass), "
+                "pg_total_relation_size(%s::regclass)",
+                (rel, rel, rel, rel)).fetchone()
+        results["measures"]["sizes"] = {k: {"table": v[0], "indexes": v[1], "rows": v[2],
+                                            "total_bytes": v[3]} for k, v in sizes.items()}
+        raw_bytes = sizes["analytics_events"][3]
+        agg_bytes = sum(v[3] for k, v in sizes.items() if k != "analytics_events")
+        results["measures"]["storage"] = {
+            "raw_table_and_indexes_mb": round(raw_bytes / 2**20),
+            "all_aggregates_and_indexes_mb": round(agg_bytes / 2**20),
+            "aggregates_vs_raw": round(agg_bytes / raw_bytes, 2)}
     print("bench: ingest with and without the late-change triggers", flush=True)
     results["measures"]["ingest"] = ingest_overhead(
         20_000 if args.smoke else 1_000_000, 10 if args.smoke else 200, 2 if args.smoke else 3,
@@ -539,6 +566,8 @@ def write(results: dict, out: Path) -> None:
     lines += [f"| hourly refresh, 1 day of history (p50 ms) | {one_day} |",
               f"| hourly refresh, full history (p50 ms) | {r['function_full_history']['p50_ms']} |",
               f"| full / 1 day | {r['full_vs_1_day']} |",
+              f"| hourly refresh at Sunday 23:05, 7 days of history (p50 ms) | "
+              f"{r['function_worst_hour_of_week']['p50_ms']} |",
               f"| plan's incremental SQL, hourly only (p50 ms) | "
               f"{r['plan_incremental_sql_hourly_only']['p50_ms']} |", "",
               "| dashboard query (as authenticated owner) | aggregate p50 / p95 ms | "
@@ -568,6 +597,11 @@ def write(results: dict, out: Path) -> None:
         for model in models:
             lines.append(f"| {model} | " + " | ".join(
                 str(b.get(model)) for b in m["refresh_breakdown_ms"].values()) + " |")
+    st = m["storage"]
+    lines += ["", "| storage | MB |", "| --- | --- |",
+              f"| raw table + indexes | {st['raw_table_and_indexes_mb']:,} |",
+              f"| every aggregate + indexes | {st['all_aggregates_and_indexes_mb']:,} |",
+              f"| aggregates / raw | {st['aggregates_vs_raw']} |"]
     lines += ["", "| table | rows | table size | index size |", "| --- | --- | --- | --- |"]
     for name, sz in m["sizes"].items():
         lines.append(f"| {name} | {sz['rows']:,} | {sz['table']} | {sz['indexes']} |")

@@ -1,0 +1,160 @@
+"""Member sets: the slices (analytics_events_hourly_sets) keep only the days the lookback can
+still change, and every older day a run must rebuild is read from raw again: a late change, a
+re-aggregation range, an old scheduler slot and a model left behind, in a zone whose days start
+at :30. All grains agree, a rebuild from pruned slices is refused, and no aggregate table holds a
+plaintext id. Compared with the Python oracle over the raw rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from analytics_db import dbt
+from conftest import Project, ts
+from oracle import hour_of
+from psycopg import sql
+from test_rollups import check_all, make_events
+
+HOUR = dt.timedelta(hours=1)
+START = ts("2026-03-01 00:00")
+AS_OF = ts("2026-03-06 09:05")
+TZ = "Asia/Kolkata"  # days start at 18:30 UTC: an hour is two slices there
+
+
+def built(project: Project, runner: str) -> tuple[random.Random, dict]:
+    rng = random.Random(7)
+    project.insert(make_events(rng, START, AS_OF))
+    variables = {"rollup_time_zone": TZ, "track_late_changes": True}
+    project.dbt_run(AS_OF - 2 * HOUR, **variables)  # the first build: every day's slices
+    run(project, runner, AS_OF, variables)           # the first run after it prunes them
+    return rng, variables
+
+
+def run(project: Project, runner: str, as_of: dt.datetime, variables: dict,
+        **kwargs) -> None:
+    if runner == "dbt":
+        project.dbt_run(as_of, **variables, **{f"reaggregate_{k}": v.isoformat()
+                                               for k, v in kwargs.items()})
+    else:
+        project.refresh(as_of, **kwargs)
+
+
+def kept_days(project: Project) -> list[dt.datetime]:
+    return [r[0] for r in project.conn.execute(sql.SQL(
+        "select distinct day_bucket from {}.analytics_events_hourly_sets order by 1").format(
+            project.ident)).fetchall()]
+
+
+@pytest.mark.parametrize("runner", ["dbt", "function"])
+def test_pruned_days_are_read_again_when_they_must_change(project: Project,
+                                                          runner: str) -> None:
+    rng, variables = built(project, runner)
+    # kept: the Kolkata day holding the lookback's first hour (07:00 UTC = 12:30 local on 03-06)
+    assert kept_days(project) == [ts("2026-03-05 18:30")]
+    check_all(project, AS_OF, TZ)
+    # a late change to a pruned day (tracking on): an erasure and a late event across midnight
+    project.execute("delete from {schema}.analytics_events where created_at >= %s "
+                    "and created_at < %s and visitor_id = 'loyal'",
+                    (ts("2026-03-02 18:00"), ts("2026-03-02 19:00")))
+    project.insert([{"project_id": "p1", "event_type": "impression", "event_label": "late",
+                     "visitor_id": "offline", "session_id": "offline-s",
+                     "created_at": ts("2026-03-03 18:45")}])
+    as_of = AS_OF + HOUR
+    run(project, runner, as_of, variables)
+    check_all(project, as_of, TZ)
+    # re-aggregation of a range on pruned days, the raw table changed behind the triggers' back
+    project.execute("alter table {schema}.analytics_events disable trigger user")
+    project.execute("delete from {schema}.analytics_events where created_at >= %s "
+                    "and created_at < %s and event_type = 'interaction'",
+                    (ts("2026-03-01 20:00"), ts("2026-03-02 02:00")))
+    project.execute("alter table {schema}.analytics_events enable trigger user")
+    run(project, runner, as_of, variables, **{"from": ts("2026-03-01 20:00"),
+                                              "to": ts("2026-03-02 02:00")})
+    check_all(project, as_of, TZ)
+    # the days read again are pruned by the next run
+    as_of += HOUR
+    project.insert(make_events(rng, hour_of(as_of) - HOUR, as_of))
+    run(project, runner, as_of, variables)
+    check_all(project, as_of, TZ)
+    assert kept_days(project) == [ts("2026-03-05 18:30")]
+
+
+def test_old_slot_across_a_pruned_midnight_and_a_model_left_behind(project: Project) -> None:
+    _, variables = built(project, "function")
+    variables = {**variables, "track_late_changes": False}
+    # an old scheduler slot whose lookback crosses a pruned Kolkata midnight: that day is whole
+    # before its as_of, so it is rebuilt, from raw; nothing a later run stored shrinks
+    project.refresh(ts("2026-03-04 19:35"))
+    check_all(project, AS_OF, TZ)
+    project.dbt_run(ts("2026-03-04 19:35"), **variables)
+    check_all(project, AS_OF, TZ)
+    # a model two days behind the slices (a run killed between models, long ago): its window
+    # starts on pruned days, which are read again for it
+    project.execute("delete from {schema}.analytics_events_daily_sets where day_bucket >= %s",
+                    (ts("2026-03-03 18:30"),))
+    project.execute("delete from {schema}.analytics_events_hourly_agg where hour_bucket >= %s",
+                    (ts("2026-03-04 02:00"),))
+    project.dbt_run(AS_OF, **variables)
+    check_all(project, AS_OF, TZ)
+
+
+def test_grains_agree_on_an_event_later_than_the_lookback(project: Project) -> None:
+    """Without late-change tracking an event later than the lookback is in no table: not in
+    its hour, and so not in its day, week or the KPI either (the day is the union of its
+    hours)."""
+    project.insert(make_events(random.Random(3), START, ts("2026-03-02 12:00")))
+    project.dbt_run(ts("2026-03-02 12:05"))
+    project.insert([{"project_id": "p1", "event_type": "impression", "event_label": "hero",
+                     "visitor_id": "late", "session_id": "late-s",
+                     "created_at": ts("2026-03-02 06:30")}])  # 5 hours late
+    project.dbt_run(ts("2026-03-02 13:05"))
+    s = project.ident
+
+    def total(query: str) -> int:
+        return project.conn.execute(sql.SQL(query).format(s=s)).fetchone()[0]
+
+    hourly = total("select sum(event_count) from {s}.analytics_events_hourly_agg")
+    for table in ("analytics_events_hourly_type_agg", "analytics_events_daily_agg",
+                  "analytics_events_daily_type_agg", "analytics_events_weekly_agg",
+                  "analytics_events_weekly_type_agg", "analytics_events_project_daily_sets"):
+        assert total("select sum(event_count) from {s}." + table) == hourly, table
+    kpi = project.conn.execute(sql.SQL("select * from {}.analytics_kpi_totals('p1', %s, %s)"
+                                       ).format(s), (START, ts("2026-03-03"))).fetchone()
+    assert kpi[0] == total("select sum(event_count) from {s}.analytics_events_hourly_agg "
+                           "where project_id = 'p1'")
+    assert total("select count(*) from {s}.analytics_events where visitor_id = 'late'") == 1
+    assert total("select count(*) from {s}.analytics_events_project_daily_sets where "
+                 "md5('late')::uuid = any(visitor_keys)") == 0
+
+
+def test_rebuild_from_pruned_slices_is_refused(project: Project) -> None:
+    built(project, "dbt")
+    out = dbt(["run", "--full-refresh", "--select", "analytics_events_daily_sets"],
+              project.schema, {"as_of": AS_OF.isoformat(), "rollup_time_zone": TZ,
+                               "app_schema": project.schema,
+                               "policy_schema": f"{project.schema}_private"}, check=False)
+    assert out.returncode != 0
+    assert "would be rebuilt from slices that hold the days since" in out.stdout, out.stdout[-2000:]
+    check_all(project, AS_OF, TZ)  # nothing changed
+    project.dbt_run(AS_OF, full_refresh=True, select="analytics_events_hourly_sets+",
+                    rollup_time_zone=TZ)
+    check_all(project, AS_OF, TZ)
+
+
+def test_no_aggregate_holds_a_plaintext_id(project: Project) -> None:
+    built(project, "dbt")
+    ids = {r["visitor_id"] for r in project.raw_rows()} | {
+        r["session_id"] for r in project.raw_rows()}
+    ids.discard(None)
+    columns = project.conn.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = %s and table_name like 'analytics_events_%%' and data_type in "
+        "('text', 'character varying', 'ARRAY', 'jsonb')", (project.schema,)).fetchall()
+    assert columns
+    for table, column in columns:
+        found = project.conn.execute(sql.SQL(
+            "select count(*) from {}.{} where {}::text like any(%s)").format(
+                project.ident, sql.Identifier(table), sql.Identifier(column)),
+            ([f"%{i}%" for i in sorted(ids)],)).fetchone()[0]
+        assert found == 0, (table, column)
