@@ -11,6 +11,12 @@ with {{ analytics_windowed_events_sql(events, target, params, incremental, 'hour
 keyed_events as (
 
     select
+        -- lead the grouping so the sort compares bigints and timestamps, not texts, and the
+        -- rows come out clustered by project and hour (what dashboards read); the real keys
+        -- follow them
+        hashtextextended(windowed_events.project_id, 0) as project_hash,
+        hashtextextended(windowed_events.event_type, 0)
+        # hashtextextended(coalesce(windowed_events.event_label, ''), 1) as label_hash,
         windowed_events.project_id,
         windowed_events.event_type,
         windowed_events.event_label,
@@ -40,10 +46,12 @@ final as (
         {%- endfor %}
     from keyed_events
     group by
+        project_hash,
+        hour_bucket,
+        label_hash,
         project_id,
         event_type,
         event_label,
-        hour_bucket,
         day_bucket
 
 )

@@ -4,8 +4,8 @@
         hour (of the latest as_of any run had), and never one a model reading them still needs
         in this run. Their visitors and sessions live on in the hourly, daily and weekly sets.
         Records the first kept day (kept_from), so a later run that must rebuild an older day
-        reads its raw events again (analytics_window_sql). When most of the table goes (the first
-        run after a build of many days), the kept slices are copied aside and the table
+        reads its raw events again (analytics_window_sql). When more than a day goes (the first run
+        after a build of many days, a run after an outage), the kept slices are copied aside and the table
         truncated, so the space is returned to the disk instead of left to autovacuum.
         keyword 'do': a DO statement (dbt); 'plpgsql': statements for the refresh function. -#}
     {%- set spec = analytics_model_spec(target.identifier) -%}
@@ -38,7 +38,7 @@
         {%- endif %}
     );
     select min(slices.hour_bucket) into v_prune_oldest from {{ target }} as slices;
-    if v_prune_oldest < v_prune_cutoff - interval '3 days' then
+    if v_prune_oldest < v_prune_cutoff - interval '1 day' then
         create temporary table analytics_kept_slices on commit drop as
         select * from {{ target }} as slices where slices.day_bucket >= v_prune_cutoff;
         truncate {{ target }};

@@ -17,8 +17,8 @@
     {%- set keys = ['visitor', 'session'] -%}
     {%- set match -%}
         {%- for dimension in dims + [bucket] %}
-            {{ 'and ' if not loop.first }}{{ analytics_null_safe_match('counts.' ~ dimension,
-                'kind_sets.' ~ dimension, dimension in spec.nullable_keys) }}
+            {{ 'and ' if not loop.first }}{{ analytics_null_safe_match('groups.' ~ dimension,
+                'source_sets.' ~ dimension, dimension in spec.nullable_keys) }}
         {%- endfor %}
     {%- endset -%}
 with run_window as (
@@ -82,44 +82,69 @@ final as (
 )
 {%- else %}
 
-counts as (
+groups as (
 
+    -- numbered, so members are de-duplicated on (number, key), not on the text dimensions
     select
+        row_number() over () as group_id,
         {%- for dimension in dims %}
         {{ dimension }},
         {%- endfor %}
         {{ bucket }},
-        sum(event_count)::bigint as event_count
+        sum(event_count)::bigint as event_count,
+        count(*) as source_rows
     from source_sets
-    group by {% for i in range(dims | length + 1) %}{{ i + 1 }}{{ ', ' if not loop.last }}{% endfor %}
+    group by
+        {%- for dimension in dims %}
+        {{ dimension }},
+        {%- endfor %}
+        {{ bucket }}
+
+),
+
+keyed as (
+
+    select
+        groups.group_id,
+        groups.source_rows,
+        source_sets.visitor_keys,
+        source_sets.session_keys
+    from source_sets
+    inner join groups
+        on {{ match }}
 
 ),
 {%- for kind in keys %}
 
 {{ kind }}_sets as (
 
-    -- distinct first (hashed), then one sorted array or a count per bucket
+    -- a bucket made of one upstream row has its set already; the others are unioned
     select
-        {%- for dimension in dims %}
-        members.{{ dimension }},
-        {%- endfor %}
-        members.{{ bucket }},
+        keyed.group_id,
         {%- if spec.build == 'sets' %}
-        array_agg(members.member_key order by members.member_key) as {{ kind }}_keys
+        keyed.{{ kind }}_keys
         {%- else %}
-        count(*) as unique_{{ kind }}s
+        cardinality(keyed.{{ kind }}_keys)::bigint as unique_{{ kind }}s
+        {%- endif %}
+    from keyed
+    where keyed.source_rows = 1
+    union all
+    select
+        members.group_id,
+        {%- if spec.build == 'sets' %}
+        array_agg(members.member_key order by members.member_key)
+        {%- else %}
+        count(*)
         {%- endif %}
     from (
         select distinct
-            {%- for dimension in dims %}
-            source_sets.{{ dimension }},
-            {%- endfor %}
-            source_sets.{{ bucket }},
+            keyed.group_id,
             member_key
-        from source_sets
-        cross join unnest(source_sets.{{ kind }}_keys) as member_key
+        from keyed
+        cross join unnest(keyed.{{ kind }}_keys) as member_key
+        where keyed.source_rows > 1
     ) as members
-    group by {% for i in range(dims | length + 1) %}{{ i + 1 }}{{ ', ' if not loop.last }}{% endfor %}
+    group by members.group_id
 
 ),
 {%- endfor %}
@@ -131,10 +156,10 @@ final as (
         {{ 'null::bigint' if incremental else 'row_number() over ()' }} as id,
         {%- endif %}
         {%- for dimension in dims %}
-        counts.{{ dimension }},
+        groups.{{ dimension }},
         {%- endfor %}
-        counts.{{ bucket }},
-        counts.event_count,
+        groups.{{ bucket }},
+        groups.event_count,
         {%- for kind in keys %}
         {%- if spec.build == 'sets' %}
         coalesce({{ kind }}_sets.{{ kind }}_keys, '{}') as {{ kind }}_keys
@@ -146,10 +171,10 @@ final as (
         now() as created_at,
         now() as updated_at
         {%- endif %}
-    from counts
+    from groups
     {%- for kind in keys %}
     left join {{ kind }}_sets
-        on {{ match.replace('kind_sets.', kind ~ '_sets.') }}
+        on {{ kind }}_sets.group_id = groups.group_id
     {%- endfor %}
 
 )

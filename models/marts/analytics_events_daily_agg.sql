@@ -10,8 +10,9 @@
     )
 }}
 
-{#- One row per project, event type, label and day (rollup time zone), from the raw events, so
-    the distinct counts are exact for the day. SQL: macros/analytics_events_agg_sql.sql. -#}
+{#- One row per project, event type, label and day (rollup time zone): the event count and
+    the cardinality of the day's sets (analytics_events_daily_sets), so a visitor active in five
+    hours counts once. SQL: macros/analytics_sets_rollup_sql.sql. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_daily_agg',
     relations={'upstream': ref('analytics_events_daily_sets')},

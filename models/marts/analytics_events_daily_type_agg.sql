@@ -9,13 +9,12 @@
     )
 }}
 
-{#- One row per project, event type and day (rollup time zone), every label together, from the
-    raw events: the daily event series by type with distinct counts that are exact across
-    labels (a visitor who saw two labels counts once), read as stored rows.
-    SQL: macros/analytics_events_agg_sql.sql. -#}
+{#- One row per project, event type and day (rollup time zone), every label together: the
+    union of the day's sets over labels (a visitor who saw two labels counts once). The daily
+    event series by type reads these stored rows. SQL: macros/analytics_sets_rollup_sql.sql. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_daily_type_agg',
-    relations={'upstream': ref('analytics_events_daily_sets')},
+    relations={'upstream': ref('analytics_events_daily_type_sets')},
     target=this,
     params=analytics_run_params(),
     incremental=is_incremental()) }}

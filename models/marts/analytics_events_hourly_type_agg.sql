@@ -9,9 +9,9 @@
     )
 }}
 
-{#- One row per project, event type and UTC hour, every label together, from the raw events:
-    the hourly event series by type with distinct counts that are exact across labels, read as
-    stored rows. SQL: macros/analytics_events_agg_sql.sql. -#}
+{#- One row per project, event type and UTC hour, every label together: the union of the
+    hour's slices over labels, so a visitor who saw two labels counts once. The hourly event
+    series by type reads these stored rows. SQL: macros/analytics_sets_rollup_sql.sql. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_hourly_type_agg',
     relations={'upstream': ref('analytics_events_hourly_sets')},

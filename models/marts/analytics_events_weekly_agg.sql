@@ -10,9 +10,9 @@
     )
 }}
 
-{#- One row per project, event type, label and ISO week (rollup time zone). Counts are summed
-    from the daily rollup; distinct counts come from the week's de-duplicated daily members.
-    SQL: macros/analytics_weekly_agg_sql.sql. -#}
+{#- One row per project, event type, label and ISO week (rollup time zone): the event count
+    and the cardinality of the week's sets (analytics_events_weekly_sets, the union of its
+    days), so a visitor seen on five days counts once. SQL: macros/analytics_sets_rollup_sql.sql. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_weekly_agg',
     relations={'upstream': ref('analytics_events_weekly_sets')},

@@ -10,13 +10,12 @@
     )
 }}
 
-{#- One row per project, event type and ISO week (rollup time zone), every label together: the
-    weekly event series by type. Counts are summed from the per-type daily rollup; distinct
-    counts come from the week's de-duplicated daily members, across labels.
-    SQL: macros/analytics_weekly_agg_sql.sql. -#}
+{#- One row per project, event type and ISO week (rollup time zone), every label together:
+    the weekly event series by type, the union of the week's sets over labels.
+    SQL: macros/analytics_sets_rollup_sql.sql. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_weekly_type_agg',
-    relations={'upstream': ref('analytics_events_weekly_sets')},
+    relations={'upstream': ref('analytics_events_daily_type_sets')},
     target=this,
     params=analytics_run_params(),
     incremental=is_incremental()) }}

@@ -1,0 +1,36 @@
+"""macros/_macros.yml describes every macro of the project with exactly its arguments, so the
+documentation cannot drift from the code (dispatch bodies, `default__*`, are covered by the
+macro they implement)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+MACRO = re.compile(r"\{%-?\s*macro\s+([a-z_0-9]+)\s*\((.*?)\)\s*-?%\}", re.S)
+
+
+def defined() -> dict[str, list[str]]:
+    out = {}
+    for path in sorted((ROOT / "macros").rglob("*.sql")):
+        for name, args in MACRO.findall(path.read_text()):
+            if name.startswith("default__"):
+                continue
+            names = [a.split("=")[0].strip() for a in args.split(",") if a.strip()]
+            assert name not in out, f"macro {name} defined twice"
+            out[name] = names
+    return out
+
+
+def test_every_macro_and_argument_is_described() -> None:
+    doc = yaml.safe_load((ROOT / "macros" / "_macros.yml").read_text())["macros"]
+    documented = {m["name"]: [a["name"] for a in m.get("arguments", [])] for m in doc}
+    code = defined()
+    assert sorted(set(code) - set(documented)) == [], "macros without a description"
+    assert sorted(set(documented) - set(code)) == [], "descriptions of macros that do not exist"
+    for name, args in code.items():
+        assert documented[name] == args, f"{name}: _macros.yml says {documented[name]}"
+    assert all(m.get("description") for m in doc)
