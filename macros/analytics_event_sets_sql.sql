@@ -15,8 +15,9 @@ keyed_events as (
         -- rows come out clustered by project and hour (what dashboards read); the real keys
         -- follow them
         hashtextextended(windowed_events.project_id, 0) as project_hash,
-        hashtextextended(windowed_events.event_type, 0)
-        # hashtextextended(coalesce(windowed_events.event_label, ''), 1) as label_hash,
+        hashtextextended(
+            windowed_events.event_type || '/' || coalesce(windowed_events.event_label, ''), 0
+        ) as label_hash,
         windowed_events.project_id,
         windowed_events.event_type,
         windowed_events.event_label,

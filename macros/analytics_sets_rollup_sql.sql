@@ -17,8 +17,8 @@
     {%- set keys = ['visitor', 'session'] -%}
     {%- set match -%}
         {%- for dimension in dims + [bucket] %}
-            {{ 'and ' if not loop.first }}{{ analytics_null_safe_match('groups.' ~ dimension,
-                'source_sets.' ~ dimension, dimension in spec.nullable_keys) }}
+            {{ 'and ' if not loop.first }}{{ analytics_null_safe_match('source_sets.' ~ dimension,
+                'groups.' ~ dimension, dimension in spec.nullable_keys) }}
         {%- endfor %}
     {%- endset -%}
 with run_window as (
@@ -132,9 +132,9 @@ keyed as (
     select
         members.group_id,
         {%- if spec.build == 'sets' %}
-        array_agg(members.member_key order by members.member_key)
+        array_agg(members.member_key order by members.member_key) as {{ kind }}_keys
         {%- else %}
-        count(*)
+        count(*) as unique_{{ kind }}s
         {%- endif %}
     from (
         select distinct
@@ -174,7 +174,7 @@ final as (
     from groups
     {%- for kind in keys %}
     left join {{ kind }}_sets
-        on {{ kind }}_sets.group_id = groups.group_id
+        on groups.group_id = {{ kind }}_sets.group_id
     {%- endfor %}
 
 )

@@ -24,19 +24,7 @@
             true, cover.grain, cover.bucket)) -%}
     {%- endfor -%}
     {%- if cover_sql -%}
-    -- whole UTC hours: a day in a zone such as Asia/Kolkata starts and ends at :30
-    select
-        date_trunc('hour', least(own.window_start, needed.window_start), 'UTC') as window_start,
-        date_trunc(
-            'hour', greatest(own.window_end, needed.window_end) - interval '1 microsecond', 'UTC'
-        ) + interval '1 hour' as window_end
-    from (
-        {{ analytics_window_sql(target, params, incremental, grain, bucket) | indent(8) }}
-    ) as own
-    cross join (
-        select
-            min(cover_window.window_start) as window_start,
-            max(cover_window.window_end) as window_end
+    {%- set needed -%}
         from (
             {%- for sql in cover_sql %}
             ({{ sql | indent(12) }})
@@ -44,7 +32,18 @@
             {%- endfor %}
         ) as cover_window
         where cover_window.window_start < {{ analytics_kept_from_sql(target) }}
-    ) as needed
+    {%- endset %}
+    -- whole UTC hours: a day in a zone such as Asia/Kolkata starts and ends at :30
+    select
+        date_trunc('hour', least(
+            own.window_start, (select min(cover_window.window_start) {{ needed }})
+        ), 'UTC') as window_start,
+        date_trunc('hour', greatest(
+            own.window_end, (select max(cover_window.window_end) {{ needed }})
+        ) - interval '1 microsecond', 'UTC') + interval '1 hour' as window_end
+    from (
+        {{ analytics_window_sql(target, params, incremental, grain, bucket) | indent(8) }}
+    ) as own
     {%- else -%}
     {%- set unit = analytics_grain(grain).unit -%}
     {%- set tz = analytics_grain(grain).tz -%}
