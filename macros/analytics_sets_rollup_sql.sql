@@ -15,6 +15,12 @@
     {%- set same_grain = up.bucket == bucket and up_spec.key_columns == spec.key_columns
         and up_spec.nullable_keys == spec.nullable_keys -%}
     {%- set keys = ['visitor', 'session'] -%}
+    {#- the hourly table's id (generated always as identity): numbered on a first build -#}
+    {%- set surrogate_id -%}
+        {%- if spec.get('surrogate_id') %}
+        {{ 'null::bigint' if incremental else 'row_number() over ()' }} as id,
+        {%- endif %}
+    {%- endset -%}
     {%- set match -%}
         {%- for dimension in dims + [bucket] %}
             {{ 'and ' if not loop.first }}{{ analytics_null_safe_match('source_sets.' ~ dimension,
@@ -65,9 +71,7 @@ source_sets as (
 final as (
 
     select
-        {%- if spec.get('surrogate_id') %}
-        {{ 'null::bigint' if incremental else 'row_number() over ()' }} as id,
-        {%- endif %}
+        {{- surrogate_id }}
         {%- for dimension in dims %}
         {{ dimension }},
         {%- endfor %}
@@ -152,9 +156,7 @@ keyed as (
 final as (
 
     select
-        {%- if spec.get('surrogate_id') %}
-        {{ 'null::bigint' if incremental else 'row_number() over ()' }} as id,
-        {%- endif %}
+        {{- surrogate_id }}
         {%- for dimension in dims %}
         groups.{{ dimension }},
         {%- endfor %}
