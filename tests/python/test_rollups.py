@@ -1,4 +1,4 @@
-"""Daily and weekly rollups, the member tables, the live view, engagement and the dashboard
+"""Daily and weekly rollups, the member-set tables, the live view, engagement and the dashboard
 functions, compared after several incremental runs with the Python oracle over the raw rows:
 a visitor active in many hours of one day, weeks across a month and a year boundary, a non-UTC
 rollup zone, late events inside the lookback, a deletion and an outage."""
