@@ -7,8 +7,7 @@
           analytics_event_series(project, from, to [, granularity])  buckets starting in
               [from, to) by event type: 'hour' up to 7 days, 'day' up to 90, 'week' beyond
           analytics_label_performance(project, from, to [, event_type])  per label, days
-              starting in [from, to): whole weeks from the weekly sets, the other days from
-              the daily sets
+              starting in [from, to): the union of the daily sets
           analytics_kpi_totals(project, from, to)  hours starting in [from, to): whole UTC
               days from the project daily sets, the edge hours from the project hourly sets -#}
     {%- if flags.WHICH not in ('run', 'build') -%}
@@ -24,7 +23,6 @@
     {%- set hourly_type = analytics_relation('analytics_events_hourly_type_agg') -%}
     {%- set weekly_type = analytics_relation('analytics_events_weekly_type_agg') -%}
     {%- set daily_sets = analytics_relation('analytics_events_daily_sets') -%}
-    {%- set weekly_sets = analytics_relation('analytics_events_weekly_sets') -%}
     {%- set project_daily_sets = analytics_relation('analytics_events_project_daily_sets') -%}
     {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
     {%- set tz = analytics_time_zone() -%}
@@ -85,7 +83,7 @@ $fn$;
     s ~ '.analytics_event_series(text, timestamptz, timestamptz, text)',
     'execute', ['authenticated', 'service_role']) }};
 {%- endif %}
-{%- if analytics_relations_exist([daily, daily_sets, weekly_sets]) %}
+{%- if analytics_relations_exist([daily, daily_sets]) %}
 
 create or replace function {{ s }}.analytics_label_performance(
     p_project_id text,
@@ -102,8 +100,7 @@ set search_path = ''
 set work_mem = '32MB'
 as $fn$
     -- The days (rollup time zone) starting in [p_from, p_to). Visitors: the union of the
-    -- weekly sets of the weeks whose seven days all start in the range and of the daily sets of
-    -- the other days, so a visitor seen on many days counts once, from the fewest sets.
+    -- days' sets, so a visitor seen on many days counts once.
     with counts as (
         select d.event_label as l, sum(d.event_count)::bigint as n
         from {{ daily }} as d
@@ -112,20 +109,10 @@ as $fn$
         group by 1
     ),
     visitor_sets as (
-        select w.event_label as l, w.visitor_keys as keys
-        from {{ weekly_sets }} as w
-        where w.project_id = p_project_id and w.event_type = p_event_type
-            and w.event_label is not null and w.week_bucket >= p_from
-            and {{ analytics_week_last_day_sql('w.week_bucket') }} < p_to
-        union all
-        select d.event_label, d.visitor_keys
+        select d.event_label as l, d.visitor_keys as keys
         from {{ daily_sets }} as d
         where d.project_id = p_project_id and d.event_type = p_event_type
             and d.event_label is not null and d.day_bucket >= p_from and d.day_bucket < p_to
-            and not (
-                {{ analytics_bucket_sql('week', 'd.day_bucket') }} >= p_from
-                and {{ analytics_week_last_day_sql(analytics_bucket_sql('week', 'd.day_bucket')) }} < p_to
-            )
     ),
     uniques as (
         select members.l, count(*) as v
@@ -213,10 +200,3 @@ $fn$;
 select 1
 {%- endmacro %}
 
-
-{% macro analytics_week_last_day_sql(week_start) -%}
-    {#- The start of the last (seventh) day of the ISO week starting at `week_start`, in the rollup
-        time zone (a DST week is 167 or 169 hours long). -#}
-    (({{ week_start }}) at time zone '{{ analytics_time_zone() }}' + interval '6 days')
-    at time zone '{{ analytics_time_zone() }}'
-{%- endmacro %}

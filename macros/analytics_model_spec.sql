@@ -5,8 +5,9 @@
         - key_columns, nullable_keys (matched NULL-safely), measures, timestamps, surrogate_id;
         - build: 'event_sets' (the only model that reads the raw events: one row per slice of
           an hour with its sorted member key sets), 'sets' (the union of an upstream set table's
-          sets into coarser buckets or fewer dimensions) or 'counts' (event counts and exact
-          distinct counts, i.e. the cardinality of the union, of an upstream set table);
+          sets into coarser buckets or fewer dimensions), 'counts' (event counts and exact
+          distinct counts, i.e. the cardinality of the union, of an upstream set table) or
+          'week_counts' (the same for a week, from its daily sets, without building the union);
         - upstream: the set table read, and its column that nests in this model's bucket;
         - zone_dependent: its rows depend on var rollup_time_zone;
         - covers (event_sets only): the models reading its slices, whose windows it must keep
@@ -49,14 +50,11 @@
             'upstream': {'model': 'analytics_events_daily_type_sets', 'bucket': 'day_bucket'},
             'key_columns': event_keys, 'nullable_keys': [], 'measures': counts,
             'timestamps': true},
-        'analytics_events_weekly_sets': {'grain': 'week', 'build': 'sets',
+        'analytics_events_weekly_agg': {'grain': 'week', 'build': 'week_counts',
             'upstream': {'model': 'analytics_events_daily_sets', 'bucket': 'day_bucket'},
-            'key_columns': event_keys, 'nullable_keys': ['event_label'], 'measures': sets},
-        'analytics_events_weekly_agg': {'grain': 'week', 'build': 'counts',
-            'upstream': {'model': 'analytics_events_weekly_sets', 'bucket': 'week_bucket'},
             'key_columns': event_keys, 'nullable_keys': ['event_label'], 'measures': counts,
             'timestamps': true},
-        'analytics_events_weekly_type_agg': {'grain': 'week', 'build': 'counts',
+        'analytics_events_weekly_type_agg': {'grain': 'week', 'build': 'week_counts',
             'upstream': {'model': 'analytics_events_daily_type_sets', 'bucket': 'day_bucket'},
             'key_columns': event_keys, 'nullable_keys': [], 'measures': counts,
             'timestamps': true},

@@ -7,7 +7,7 @@
     {%- set claimed = analytics_claimed_relation(model_name) if incremental else none -%}
     {%- if spec.build == 'event_sets' -%}
         {{ analytics_event_sets_sql(relations.events, target, params, incremental, spec, claimed) }}
-    {%- elif spec.build in ('sets', 'counts') -%}
+    {%- elif spec.build in ('sets', 'counts', 'week_counts') -%}
         {{ analytics_sets_rollup_sql(relations.upstream, target, params, incremental, spec, claimed) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error("model '" ~ model_name ~ "' has an unknown build '"

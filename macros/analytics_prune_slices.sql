@@ -2,7 +2,7 @@
     {#- After the slices (analytics_events_hourly_sets) of a run are replaced: drop the slices of
         days nothing can change any more, the days before the one holding the lookback's first
         hour (of the latest as_of any run had), and never one a model reading them still needs
-        in this run. Their visitors and sessions live on in the hourly, daily and weekly sets.
+        in this run. Their visitors and sessions live on in the project hourly and the daily sets.
         Records the first kept day (kept_from), so a later run that must rebuild an older day
         reads its raw events again (analytics_window_sql). When more than a day goes (the first run
         after a build of many days, a run after an outage), the kept slices are copied aside and the table

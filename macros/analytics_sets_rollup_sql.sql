@@ -6,6 +6,9 @@
         upstream sets. build 'counts': the event count summed and the distinct visitors and
         sessions counted over that union (the cardinality of the sets when the upstream has
         this very grain), with created_at / updated_at and, for the hourly table, its id.
+        build 'week_counts': the same counts for a week from its (up to seven) daily sets, the
+        union never built: each key counts on the first day of the week it appears, found by
+        binary search (width_bucket) in the earlier days' sorted sets.
         Distinct counts are exact: a member in two hours, days or labels is one key. -#}
     {%- set up = spec.upstream -%}
     {%- set dims = spec.dimensions -%}
@@ -48,6 +51,10 @@ source_sets as (
         source_sets.{{ dimension }},
         {%- endfor %}
         {{ target_bucket }} as {{ bucket }},
+        {%- if spec.build == 'week_counts' %}
+        extract(isodow from source_sets.{{ up.bucket }} at time zone '{{ analytics_time_zone() }}')::int
+            as day_of_week,
+        {%- endif %}
         source_sets.event_count,
         source_sets.visitor_keys,
         source_sets.session_keys
@@ -66,7 +73,65 @@ source_sets as (
         {%- endif %}
 
 ),
-{%- if spec.build == 'counts' and same_grain %}
+{%- if spec.build == 'week_counts' %}
+
+days as (
+
+    -- the week's daily sets side by side, one column per ISO day of the week; || '{}' reads
+    -- each set into memory once, so the binary searches below do not fetch it again
+    select
+        {%- for dimension in dims %}
+        {{ dimension }},
+        {%- endfor %}
+        {{ bucket }},
+        sum(event_count)::bigint as event_count
+        {%- for kind in keys %}
+        {%- for day in range(1, 7) %},
+        max({{ kind }}_keys || '{}'::uuid[]) filter (where day_of_week = {{ day }}) as {{ kind }}_keys_{{ day }}
+        {%- endfor %},
+        max({{ kind }}_keys) filter (where day_of_week = 7) as {{ kind }}_keys_7
+        {%- endfor %}
+    from source_sets
+    group by
+        {%- for dimension in dims %}
+        {{ dimension }},
+        {%- endfor %}
+        {{ bucket }}
+
+),
+
+final as (
+
+    -- a key counts on its first day: on Monday always, on a later day when no earlier day's
+    -- sorted set holds it (sets[width_bucket(key, sets)] is the greatest element <= key)
+    select
+        {{- surrogate_id }}
+        {%- for dimension in dims %}
+        {{ dimension }},
+        {%- endfor %}
+        {{ bucket }},
+        event_count,
+        {%- for kind in keys %}
+        coalesce(cardinality({{ kind }}_keys_1), 0)
+        {%- for day in range(2, 8) %}
+        + coalesce((
+            select count(*)
+            from unnest(days.{{ kind }}_keys_{{ day }}) as member_key
+            where not coalesce(
+                {%- for earlier in range(1, day) %}
+                {{ 'or ' if not loop.first }}days.{{ kind }}_keys_{{ earlier }}[width_bucket(member_key, days.{{ kind }}_keys_{{ earlier }})] = member_key
+                {%- endfor %},
+                false
+            )
+        ), 0)
+        {%- endfor %} as unique_{{ kind }}s,
+        {%- endfor %}
+        now() as created_at,
+        now() as updated_at
+    from days
+
+)
+{%- elif spec.build == 'counts' and same_grain %}
 
 final as (
 

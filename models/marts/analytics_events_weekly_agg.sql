@@ -11,11 +11,12 @@
 }}
 
 {#- One row per project, event type, label and ISO week (rollup time zone): the event count
-    and the cardinality of the week's sets (analytics_events_weekly_sets, the union of its
-    days), so a visitor seen on five days counts once. SQL: macros/analytics_sets_rollup_sql.sql. -#}
+    and the distinct visitors and sessions of the week's daily sets, each member counted on the
+    first day it appears, so a visitor seen on five days counts once.
+    SQL: macros/analytics_sets_rollup_sql.sql (build 'week_counts'). -#}
 {{ analytics_model_sql(
     model_name='analytics_events_weekly_agg',
-    relations={'upstream': ref('analytics_events_weekly_sets')},
+    relations={'upstream': ref('analytics_events_daily_sets')},
     target=this,
     params=analytics_run_params(),
     incremental=is_incremental()) }}

@@ -11,8 +11,8 @@
 }}
 
 {#- One row per project, event type and ISO week (rollup time zone), every label together:
-    the weekly event series by type, the union of the week's sets over labels.
-    SQL: macros/analytics_sets_rollup_sql.sql. -#}
+    the weekly event series by type, from the week's daily type sets, each member counted on
+    the first day it appears. SQL: macros/analytics_sets_rollup_sql.sql (build 'week_counts'). -#}
 {{ analytics_model_sql(
     model_name='analytics_events_weekly_type_agg',
     relations={'upstream': ref('analytics_events_daily_type_sets')},

@@ -41,7 +41,7 @@ inner join (values
     ('analytics_events_hourly_agg', true), ('analytics_events_hourly_type_agg', true),
     ('analytics_events_hourly_sets', true), ('analytics_events_project_hourly_sets', true),
     ('analytics_events_project_daily_sets', true), ('analytics_events_daily_sets', true),
-    ('analytics_events_weekly_sets', true), ('analytics_events_daily_type_sets', true), ('analytics_events_daily_agg', true),
+    ('analytics_events_daily_type_sets', true), ('analytics_events_daily_agg', true),
     ('analytics_events_daily_type_agg', true), ('analytics_events_weekly_agg', true),
     ('analytics_events_weekly_type_agg', true), ('analytics_events_hourly_live', true),
     ('analytics_engagement_daily', true), ('stg_analytics_events', false),

@@ -291,7 +291,7 @@ def test_exact_privileges_under_legacy_default_privileges(project: Project) -> N
                 "analytics_events_weekly_agg", "analytics_events_weekly_type_agg",
                 "analytics_events_hourly_sets", "analytics_events_project_hourly_sets",
                 "analytics_events_project_daily_sets", "analytics_events_daily_sets",
-                "analytics_events_weekly_sets", "analytics_events_daily_type_sets",
+                "analytics_events_daily_type_sets",
                 "analytics_events_hourly_live",
                 "analytics_engagement_daily"}
     callable_ = {"analytics_event_series", "analytics_label_performance", "analytics_kpi_totals"}

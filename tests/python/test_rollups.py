@@ -58,8 +58,6 @@ SET_TABLES = {  # name: (grain, dimensions, bucket column)
     "analytics_events_daily_sets": ("day", ("project_id", "event_type", "event_label"),
                                     "day_bucket"),
     "analytics_events_daily_type_sets": ("day", ("project_id", "event_type"), "day_bucket"),
-    "analytics_events_weekly_sets": ("week", ("project_id", "event_type", "event_label"),
-                                     "week_bucket"),
 }
 
 
