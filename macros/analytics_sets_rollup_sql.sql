@@ -18,11 +18,26 @@
     {%- set same_grain = up.bucket == bucket and up_spec.key_columns == spec.key_columns
         and up_spec.nullable_keys == spec.nullable_keys -%}
     {%- set keys = ['visitor', 'session'] -%}
+    {#- the hourly table from the slices: an hour that lies in one day of the rollup zone (every
+        hour, in a zone whose days start on the hour) is one slice, counted as it is; only the
+        hours split between two days (Asia/Kolkata) are grouped and unioned -#}
+    {%- set whole_split = spec.build == 'counts' and up_spec.build == 'event_sets'
+        and up.bucket == bucket and dims == up_spec.dimensions -%}
+    {%- set tz = analytics_time_zone() -%}
     {#- the hourly table's id (generated always as identity): numbered on a first build -#}
     {%- set surrogate_id -%}
         {%- if spec.get('surrogate_id') %}
         {{ 'null::bigint' if incremental else 'row_number() over ()' }} as id,
         {%- endif %}
+    {%- endset -%}
+    {#- a counted row's id (the hourly table), dimensions, bucket and event count -#}
+    {%- set leading_columns -%}
+        {{- surrogate_id }}
+        {%- for dimension in dims %}
+        {{ dimension }},
+        {%- endfor %}
+        {{ bucket }},
+        event_count,
     {%- endset -%}
     {%- set match -%}
         {%- for dimension in dims + [bucket] %}
@@ -52,8 +67,13 @@ source_sets as (
         {%- endfor %}
         {{ target_bucket }} as {{ bucket }},
         {%- if spec.build == 'week_counts' %}
-        extract(isodow from source_sets.{{ up.bucket }} at time zone '{{ analytics_time_zone() }}')::int
-            as day_of_week,
+        extract(isodow from source_sets.{{ up.bucket }} at time zone '{{ tz }}')::int as day_of_week,
+        {%- endif %}
+        {%- if whole_split %}
+        source_sets.hour_bucket >= source_sets.day_bucket
+        and source_sets.hour_bucket + interval '1 hour'
+        <= (source_sets.day_bucket at time zone '{{ tz }}' + interval '1 day') at time zone '{{ tz }}'
+            as whole_hour,
         {%- endif %}
         source_sets.event_count,
         source_sets.visitor_keys,
@@ -77,7 +97,7 @@ source_sets as (
 
 days as (
 
-    -- the week's daily sets side by side, one column per ISO day of the week; || '{}' reads
+    -- the week's daily sets side by side, one column per ISO day of the week; array_cat reads
     -- each set into memory once, so the binary searches below do not fetch it again
     select
         {%- for dimension in dims %}
@@ -87,7 +107,7 @@ days as (
         sum(event_count)::bigint as event_count
         {%- for kind in keys %}
         {%- for day in range(1, 7) %},
-        max({{ kind }}_keys || '{}'::uuid[]) filter (where day_of_week = {{ day }}) as {{ kind }}_keys_{{ day }}
+        max(array_cat({{ kind }}_keys, '{}')) filter (where day_of_week = {{ day }}) as {{ kind }}_keys_{{ day }}
         {%- endfor %},
         max({{ kind }}_keys) filter (where day_of_week = 7) as {{ kind }}_keys_7
         {%- endfor %}
@@ -105,12 +125,7 @@ final as (
     -- a key counts on its first day: on Monday always, on a later day when no earlier day's
     -- sorted set holds it (sets[width_bucket(key, sets)] is the greatest element <= key)
     select
-        {{- surrogate_id }}
-        {%- for dimension in dims %}
-        {{ dimension }},
-        {%- endfor %}
-        {{ bucket }},
-        event_count,
+        {{- leading_columns }}
         {%- for kind in keys %}
         coalesce(cardinality({{ kind }}_keys_1), 0)
         {%- for day in range(2, 8) %}
@@ -136,12 +151,7 @@ final as (
 final as (
 
     select
-        {{- surrogate_id }}
-        {%- for dimension in dims %}
-        {{ dimension }},
-        {%- endfor %}
-        {{ bucket }},
-        event_count,
+        {{- leading_columns }}
         cardinality(visitor_keys)::bigint as unique_visitors,
         cardinality(session_keys)::bigint as unique_sessions,
         now() as created_at,
@@ -163,6 +173,9 @@ groups as (
         sum(event_count)::bigint as event_count,
         count(*) as source_rows
     from source_sets
+    {%- if whole_split %}
+    where not whole_hour
+    {%- endif %}
     group by
         {%- for dimension in dims %}
         {{ dimension }},
@@ -181,6 +194,9 @@ keyed as (
     from source_sets
     inner join groups
         on {{ match }}
+    {%- if whole_split %}
+    where not source_sets.whole_hour
+    {%- endif %}
 
 ),
 {%- for kind in keys %}
@@ -243,6 +259,24 @@ final as (
     left join {{ kind }}_sets
         on groups.group_id = {{ kind }}_sets.group_id
     {%- endfor %}
+    {%- if whole_split %}
+    union all
+    select
+        {%- if spec.get('surrogate_id') %}
+        {{ 'null::bigint' if incremental else '(select count(*) from groups) + row_number() over ()' }} as id,
+        {%- endif %}
+        {%- for dimension in dims %}
+        source_sets.{{ dimension }},
+        {%- endfor %}
+        source_sets.{{ bucket }},
+        source_sets.event_count,
+        cardinality(source_sets.visitor_keys)::bigint as unique_visitors,
+        cardinality(source_sets.session_keys)::bigint as unique_sessions,
+        now() as created_at,
+        now() as updated_at
+    from source_sets
+    where source_sets.whole_hour
+    {%- endif %}
 
 )
 {%- endif %}
