@@ -26,6 +26,14 @@ def connect(autocommit: bool = True, **kwargs: Any) -> psycopg.Connection:
     return psycopg.connect("", autocommit=autocommit, **kwargs)
 
 
+def lock_schema(conn: psycopg.Connection, schema: str) -> None:
+    """Take the advisory lock every refresh of `schema`'s aggregates takes first (dbt run, the
+    pg_cron function, a re-aggregation: macros/strategy/analytics_lock_sql.sql), held until the
+    transaction ends, so what runs next in it never overlaps a refresh."""
+    conn.execute("select pg_advisory_xact_lock(hashtext('analytics_events_agg'), hashtext(%s))",
+                 (schema,))
+
+
 RAW_TABLE_DDL = """
 create table if not exists {schema}.analytics_events (
     id bigint generated always as identity primary key,

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import analytics_db
 import psycopg
 from psycopg import sql
 
@@ -103,7 +104,7 @@ def _values(field: str, low: int, high: int) -> set[int]:
 # --- database checks ----------------------------------------------------------------------
 def connect() -> psycopg.Connection:
     try:
-        return psycopg.connect("", autocommit=True)
+        return analytics_db.connect()
     except psycopg.OperationalError as exc:
         raise OpsError(f"cannot connect with the PG* variables: {exc}".strip()) from exc
 
@@ -329,8 +330,7 @@ def cmd_prune_hourly(args: argparse.Namespace) -> int:
         """).format(hourly=hourly, daily=daily)
         params = {"days": args.older_than_days, "tz": args.rollup_time_zone}
         with conn.transaction():
-            conn.execute("select pg_advisory_xact_lock(hashtext('analytics_events_agg'), "
-                         "hashtext(%s))", (args.schema,))
+            analytics_db.lock_schema(conn, args.schema)
             total = conn.execute(sql.SQL("select count(*) from {}").format(hourly)).fetchone()[0]
             count = conn.execute(sql.SQL("select count(*) ") + covered, params).fetchone()[0]
             if args.dry_run:

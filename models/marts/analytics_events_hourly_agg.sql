@@ -18,7 +18,7 @@
 {#- One row per project, event type, label and completed UTC hour: the event count and the
     cardinality of the hour's visitor and session sets, made from the hour's slices
     (analytics_events_hourly_sets), never from the raw events. SQL:
-    macros/analytics_sets_rollup_sql.sql, which the pg_cron refresh function renders too. -#}
+    macros/build/analytics_sets_rollup_sql.sql, which the pg_cron refresh function renders too. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_hourly_agg',
     relations={'upstream': ref('analytics_events_hourly_sets')},

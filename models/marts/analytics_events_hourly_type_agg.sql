@@ -11,7 +11,7 @@
 
 {#- One row per project, event type and UTC hour, every label together: the union of the
     hour's slices over labels, so a visitor who saw two labels counts once. The hourly event
-    series by type reads these stored rows. SQL: macros/analytics_sets_rollup_sql.sql. -#}
+    series by type reads these stored rows. SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_hourly_type_agg',
     relations={'upstream': ref('analytics_events_hourly_sets')},

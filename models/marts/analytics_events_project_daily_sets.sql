@@ -11,7 +11,7 @@
 
 {#- One row per project and UTC day, every type and label together: the union of the day's
     project hourly sets. The exact KPI reads a range's whole UTC days here.
-    SQL: macros/analytics_sets_rollup_sql.sql. -#}
+    SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
 {{ analytics_model_sql(
     model_name='analytics_events_project_daily_sets',
     relations={'upstream': ref('analytics_events_project_hourly_sets')},

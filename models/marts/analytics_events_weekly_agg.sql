@@ -13,7 +13,7 @@
 {#- One row per project, event type, label and ISO week (rollup time zone): the event count
     and the distinct visitors and sessions of the week's daily sets, each member counted on the
     first day it appears, so a visitor seen on five days counts once.
-    SQL: macros/analytics_sets_rollup_sql.sql (build 'week_counts'). -#}
+    SQL: macros/build/analytics_sets_rollup_sql.sql (build 'week_counts'). -#}
 {{ analytics_model_sql(
     model_name='analytics_events_weekly_agg',
     relations={'upstream': ref('analytics_events_daily_sets')},

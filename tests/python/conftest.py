@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -12,14 +11,11 @@ from typing import Any
 
 import psycopg
 import pytest
+from analytics_db import connect, create_raw_table, dbt
 from psycopg import sql
 from psycopg.rows import dict_row
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from analytics_db import connect, create_raw_table, dbt  # noqa: E402
 
 UTC = dt.UTC
 AGG_COLUMNS = ("project_id", "event_type", "event_label", "hour_bucket",

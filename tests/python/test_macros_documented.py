@@ -34,3 +34,13 @@ def test_every_macro_and_argument_is_described() -> None:
     for name, args in code.items():
         assert documented[name] == args, f"{name}: _macros.yml says {documented[name]}"
     assert all(m.get("description") for m in doc)
+
+
+def test_one_macro_per_file_named_after_it() -> None:
+    """Each macro is found by its name: macros/<concern>/<name>.sql holds that macro alone (and
+    its dispatched default__<name>), in a folder by concern, none at the top level."""
+    for path in sorted((ROOT / "macros").rglob("*.sql")):
+        names = [n for n, _ in MACRO.findall(path.read_text())]
+        rel = path.relative_to(ROOT / "macros")
+        assert len(rel.parts) == 2, f"{rel}: macros live in a folder by concern"
+        assert set(names) - {f"default__{path.stem}"} == {path.stem}, f"{rel} defines {names}"

@@ -11,7 +11,7 @@ import threading
 import time
 
 import psycopg
-from analytics_db import ROOT, VENV_BIN, connect, dbt_env
+from analytics_db import ROOT, VENV_BIN, connect, dbt_env, lock_schema
 from conftest import Project, ts
 from oracle import HourlyOracle
 
@@ -64,8 +64,7 @@ def test_concurrent_dbt_runs_and_cron_refresh_are_serialized(project: Project) -
     project.execute("delete from {schema}.analytics_events where created_at < %s and "
                     "project_id = 'p2'", (ts("2026-03-01 05:00"),))
     holder = connect(autocommit=False)
-    holder.execute("select pg_advisory_xact_lock(hashtext('analytics_events_agg'), hashtext(%s))",
-                   (project.schema,))
+    lock_schema(holder, project.schema)
     results: list = []
     try:
         runs = [start_dbt(project, AS_OF), start_dbt(project, AS_OF)]

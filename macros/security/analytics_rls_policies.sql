@@ -2,6 +2,7 @@
     {{ return(adapter.dispatch('analytics_rls_policies', 'analytics_events_agg')(relation or this)) }}
 {%- endmacro %}
 
+
 {% macro default__analytics_rls_policies(relation) -%}
     {#- Post-hook for a table exposed to the API: enable row level security and (re)create the
         plan's two SELECT policies, written as Supabase advises: `to authenticated`, and the

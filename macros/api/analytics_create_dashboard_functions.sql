@@ -199,4 +199,3 @@ $fn$;
 {%- endif %}
 select 1
 {%- endmacro %}
-

@@ -1,0 +1,52 @@
+{% macro analytics_extra_buckets_sql(claimed, grain, window_cte='run_window', covers=none,
+    target=none) -%}
+    {#- The buckets outside the run's contiguous window that claimed pending hours fall in,
+        each as [bucket_start, bucket_end), cut at the window's end. Windows start on bucket
+        boundaries, so these buckets never overlap the window. An hour is in one day, or in two
+        in a zone whose days start at :30. With `covers` (the slices): for a claimed hour in a day
+        whose slices were pruned (analytics_kept_from_sql of `target`), every hour of that day,
+        so the day can be rebuilt from its slices. -#}
+    {%- set g = analytics_grain(grain) -%}
+    {%- set tz = g.tz -%}
+    {%- set starts -%}
+        {%- if covers and grain == 'hour' -%}
+        select hours.hour_start
+        from {{ claimed }} as claimed
+        -- the UTC hours overlapping the day or days (rollup zone) the claimed hour lies in
+        cross join lateral generate_series(
+            case
+                when {{ analytics_bucket_sql('day', 'claimed.hour_bucket') }}
+                    < {{ analytics_kept_from_sql(target) }}
+                    then date_trunc('hour', {{ analytics_bucket_sql('day', 'claimed.hour_bucket') }}, 'UTC')
+                else claimed.hour_bucket
+            end,
+            case
+                when {{ analytics_bucket_sql('day', 'claimed.hour_bucket') }}
+                    < {{ analytics_kept_from_sql(target) }}
+                    then date_trunc('hour', ({{ analytics_bucket_sql('day', "claimed.hour_bucket + interval '59:59.999999'") }}
+                        at time zone '{{ analytics_time_zone() }}' + interval '1 day')
+                        at time zone '{{ analytics_time_zone() }}' - interval '1 microsecond', 'UTC')
+                else claimed.hour_bucket
+            end,
+            interval '1 hour'
+        ) as hours (hour_start)
+        {%- else -%}
+        select {{ analytics_bucket_sql(grain, 'claimed.hour_bucket') }} as hour_start
+        from {{ claimed }} as claimed
+        union
+        select {{ analytics_bucket_sql(grain, "claimed.hour_bucket + interval '59:59.999999'") }}
+        from {{ claimed }} as claimed
+        {%- endif -%}
+    {%- endset -%}
+    select distinct
+        {{ analytics_bucket_sql(grain, 'touched.hour_start') }} as bucket_start,
+        least(
+            (
+                {{ analytics_bucket_sql(grain, 'touched.hour_start') }} at time zone '{{ tz }}'
+                + interval '1 {{ g.unit }}'
+            ) at time zone '{{ tz }}',
+            (select w.window_end from {{ window_cte }} as w)
+        ) as bucket_end
+    from ({{ starts }}) as touched
+    where touched.hour_start < (select w.window_start from {{ window_cte }} as w)
+{%- endmacro %}

@@ -1,0 +1,18 @@
+{% macro analytics_ensure_state_table() -%}
+    {#- on-run-start: <schema>.analytics_refresh_state, one row per maintained table: the table
+        it describes (its oid: a rebuilt table starts afresh), the hour it is aggregated through
+        (the latest as_of of any run), and the rollup time zone its days and weeks were built in.
+        Internal: RLS on without policies, no privilege for PUBLIC or any API role. -#}
+    {%- set state = analytics_relation('analytics_refresh_state') -%}
+{{ analytics_lock_sql('analytics_events_agg_hooks') }};
+create table if not exists {{ state }} (
+    model text primary key,
+    relation_oid oid not null,
+    aggregated_through timestamptz not null,
+    rollup_time_zone text,
+    updated_at timestamptz not null default now()
+);
+-- the slices table's first complete day (analytics_prune_slices); added after the first release
+alter table {{ state }} add column if not exists kept_from timestamptz;
+{{ analytics_internal_table_grants(state) }}
+{%- endmacro %}

@@ -1,0 +1,106 @@
+"""The benchmark's report: bench-results/bench.md, bench.json and latency.png, for
+scripts/bench.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+TARGET_SPEED_UP = 100  # the issue's target for dashboard queries against raw
+
+
+def chart(results: dict, path: Path) -> None:
+    """A PNG of the dashboard queries' p50 latency, raw table against aggregate (log scale)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    dash = results["measures"]["dashboard"]
+    names = list(dash)
+    raw = [dash[n]["raw"]["p50_ms"] for n in names]
+    agg = [dash[n]["aggregate"]["p50_ms"] for n in names]
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    xs = range(len(names))
+    ax.bar([x - 0.2 for x in xs], raw, width=0.4, label="raw table")
+    ax.bar([x + 0.2 for x in xs], agg, width=0.4, label="aggregate (RLS, authenticated)")
+    ax.set_xticks(list(xs), names, rotation=15)
+    ax.set_yscale("log")
+    ax.set_ylabel("p50 latency, ms (log)")
+    ax.set_title(f"Dashboard queries, {sum(results['rows'].values()):,} raw rows")
+    for x, r, a in zip(xs, raw, agg, strict=True):
+        ax.annotate(f"{r / max(a, 0.01):.0f}x", (x, max(r, a)), ha="center", va="bottom")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def write(results: dict, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    chart(results, out / "latency.png")
+    (out / "bench.json").write_text(json.dumps(results, indent=2, default=str))
+    m = results["measures"]
+    lines = [f"rows: {results['rows']}  wall clock: {results['wall_clock_s']} s", "",
+             "| measure | value |", "| --- | --- |"]
+    for k, v in m["backfill"].items():
+        lines.append(f"| backfill {k} | {v} |")
+    r = m["hourly_refresh"]
+    one_day = r["function_1_day_history"]["p50_ms"]
+    lines += [f"| hourly refresh, 1 day of history (p50 ms) | {one_day} |",
+              f"| hourly refresh, full history (p50 ms) | {r['function_full_history']['p50_ms']} |",
+              f"| full / 1 day | {r['full_vs_1_day']} |",
+              f"| hourly refresh at Sunday 23:05, 7 days of history (p50 ms) | "
+              f"{r['function_worst_hour_of_week']['p50_ms']} |",
+              f"| plan's incremental SQL, hourly only (p50 ms) | "
+              f"{r['plan_incremental_sql_hourly_only']['p50_ms']} |", "",
+              "| dashboard query (as authenticated owner) | aggregate p50 / p95 ms | "
+              "raw p50 ms | speed-up |", "| --- | --- | --- | --- |"]
+    for name, d in m["dashboard"].items():
+        lines.append(f"| {name} | {d['aggregate']['p50_ms']} / {d['aggregate']['p95_ms']} | "
+                     f"{d['raw']['p50_ms']} | {d['speed_up']}x |")
+    ing = m["ingest"]
+    lines += ["", "| ingest (late-change triggers) | without | with | overhead |",
+              "| --- | --- | --- | --- |",
+              f"| COPY {ing['copy_rows']:,} rows (s) | {ing['copy_s_without']} | "
+              f"{ing['copy_s_with']} | {ing['copy_overhead_pct']} % |",
+              f"| {ing['batches_of_100']} INSERTs of 100 rows (s) | {ing['batch_s_without']} | "
+              f"{ing['batch_s_with']} | {ing['batch_overhead_pct']} % |"]
+    cw = m.get("concurrent_writers")
+    if cw:
+        lines += ["", f"| two writers, {cw['transactions_per_writer']:,} transactions each, same "
+                  "hours in opposite orders | deadlocks | p50 ms | p95 ms |",
+                  "| --- | --- | --- | --- |"]
+        for mode, label in (("off", "without the triggers"), ("on", "with the triggers")):
+            lines.append(f"| {label} | {cw[mode]['deadlocks']} | {cw[mode]['p50_ms']} | "
+                         f"{cw[mode]['p95_ms']} |")
+    if "refresh_breakdown_ms" in m:
+        lines += ["", "| hourly refresh, ms per model | " + " | ".join(m["refresh_breakdown_ms"])
+                  + " |", "| --- | --- | --- |"]
+        models = next(iter(m["refresh_breakdown_ms"].values()))
+        for model in models:
+            lines.append(f"| {model} | " + " | ".join(
+                str(b.get(model)) for b in m["refresh_breakdown_ms"].values()) + " |")
+    st = m["storage"]
+    lines += ["", "| storage | MB |", "| --- | --- |",
+              f"| raw table + indexes | {st['raw_table_and_indexes_mb']:,} |",
+              f"| every aggregate + indexes | {st['all_aggregates_and_indexes_mb']:,} |",
+              f"| aggregates / raw | {st['aggregates_vs_raw']} |"]
+    lines += ["", "| table | rows | table size | index size |", "| --- | --- | --- | --- |"]
+    for name, sz in m["sizes"].items():
+        lines.append(f"| {name} | {sz['rows']:,} | {sz['table']} | {sz['indexes']} |")
+    if "explain_kpi" in results:
+        lines += ["", "Where the exact KPI's time goes (auto_explain of the function's "
+                  "statement, as the owner of the largest tenant, 30 days):", "", "```",
+                  results["explain_kpi"], "```"]
+    for name, plan in results.get("explain_missed", {}).items():
+        lines += ["", f"Where the time of {name} goes (below the {TARGET_SPEED_UP}x target; "
+                  "auto_explain of the function's statement, as the owner):", "", "```", plan,
+                  "```"]
+    if "explain_refresh_slowest" in results:
+        lines += ["", "Where the hourly refresh's time goes: its slowest statement on the full "
+                  "history (auto_explain, EXPLAIN ANALYZE):", "", "```",
+                  results["explain_refresh_slowest"], "```"]
+    text = "\n".join(lines) + "\n"
+    (out / "bench.md").write_text(text)
+    print(text)
