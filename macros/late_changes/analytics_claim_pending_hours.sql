@@ -13,7 +13,7 @@
     {%- endif -%}
     {%- set pending = analytics_relation('analytics_pending_hours') -%}
     {%- set log = analytics_relation('analytics_change_log') -%}
-    {%- set limit = analytics_int_var('pending_batch_hours', 168, 1) -%}
+    {%- set limit = analytics_int_var('pending_batch_hours', 1) -%}
     {%- set as_of = as_of or analytics_as_of() -%}
     {%- set window_end = analytics_window_end_sql(analytics_relation(model_name), as_of,
         analytics_model_spec(model_name).grain) -%}

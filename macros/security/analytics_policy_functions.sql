@@ -7,7 +7,7 @@
         policies that consult other tables: they read the app tables with the owner's rights, so
         `authenticated` needs no privilege on them and their own RLS cannot hide rows from the
         check. Both are STABLE, take no argument and read auth.uid() once. Idempotent. -#}
-    {%- if not var('api_security', true) -%}
+    {%- if not var('api_security') -%}
         {{ return('select 1') }}
     {%- endif -%}
     {%- set app = analytics_app_tables() -%}

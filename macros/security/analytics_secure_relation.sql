@@ -4,7 +4,7 @@
         relation gets exact API grants (none at all when exposed=false).
         var api_security: false turns all of it off, for a plain PostgreSQL without the app's
         tables and roles. -#}
-    {%- if not var('api_security', true) -%}
+    {%- if not var('api_security') -%}
         {{ return('select 1') }}
     {%- endif -%}
     {%- set statements = [] -%}

@@ -3,7 +3,7 @@
         ANALYTICS_SUPABASE_STAND_INS, which only scripts/local_pg.sh sets for its throwaway
         cluster; otherwise off, so the project never creates or alters anything in the
         application's schema unless asked to. -#}
-    {%- set value = var('supabase_stand_ins', none) -%}
+    {%- set value = var('supabase_stand_ins') -%}
     {%- if value is none -%}
         {%- set value = env_var('ANALYTICS_SUPABASE_STAND_INS', 'false') -%}
     {%- endif -%}

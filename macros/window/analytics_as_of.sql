@@ -3,7 +3,7 @@
         An as_of later than the run's start plus the clock-skew tolerance (5 minutes) is an
         error: it would store hours that have not happened. An earlier one is a re-run of an
         old slot: see analytics_window_sql, which never shrinks what a later run stored. -#}
-    {%- set raw = var('as_of', none) -%}
+    {%- set raw = var('as_of') -%}
     {%- set utc = modules.pytz.utc -%}
     {%- set started = run_started_at.astimezone(utc) -%}
     {%- if raw is none or raw == '' -%}

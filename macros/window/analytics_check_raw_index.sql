@@ -3,7 +3,7 @@
         first column is created_at; without it every hourly run reads the whole history. Stops
         the run with the exact statement to run (CONCURRENTLY, so the app keeps writing), unless
         var require_raw_created_at_index is false. -#}
-    {%- if not var('require_raw_created_at_index', true) or flags.WHICH not in ('run', 'build') -%}
+    {%- if not var('require_raw_created_at_index') or flags.WHICH not in ('run', 'build') -%}
         {{ return('select 1') }}
     {%- endif -%}
     {%- set raw = source('app', 'analytics_events') -%}

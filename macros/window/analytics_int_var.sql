@@ -1,6 +1,7 @@
-{% macro analytics_int_var(name, default, minimum=0) -%}
-    {#- A whole-number var, checked early so a typo fails the compile with a clear message. -#}
-    {%- set value = var(name, default) -%}
+{% macro analytics_int_var(name, minimum=0) -%}
+    {#- A whole-number var (its default in dbt_project.yml), checked early so a typo fails the
+        compile with a clear message. -#}
+    {%- set value = var(name) -%}
     {%- if value is string and modules.re.match('^\\s*\\d+\\s*$', value) -%}
         {%- set value = value | int -%}
     {%- endif -%}

@@ -2,16 +2,16 @@
     {#- The run's parameters as SQL expressions, from the vars. The pg_cron refresh function passes
         its own parameter names instead (analytics_create_refresh_function), so both render the
         same window and aggregation SQL. -#}
-    {%- set range_from = var('reaggregate_from', none) -%}
-    {%- set range_to = var('reaggregate_to', none) -%}
+    {%- set range_from = var('reaggregate_from') -%}
+    {%- set range_to = var('reaggregate_to') -%}
     {%- if (range_from in (none, '')) != (range_to in (none, '')) -%}
         {{ exceptions.raise_compiler_error(
             "set both reaggregate_from and reaggregate_to, or neither (got from=" ~ range_from ~ ", to=" ~ range_to ~ ")") }}
     {%- endif -%}
     {%- set params = {
         'as_of': analytics_as_of(),
-        'lookback_hours': analytics_int_var('lookback_hours', 2),
-        'backfill_hours': analytics_int_var('backfill_days', 90, 1) * 24,
+        'lookback_hours': analytics_int_var('lookback_hours'),
+        'backfill_hours': analytics_int_var('backfill_days', 1) * 24,
         'range_from': 'null::timestamptz',
         'range_to': 'null::timestamptz',
     } -%}

@@ -2,8 +2,8 @@
 
 {#- One row per project and day (rollup time zone): interactions divided by impressions
     (event types set by vars, quoted as literals), NULL on a day without impressions. -#}
-{%- set interaction = analytics_sql_literal(var('engagement_interaction_type', 'interaction')) -%}
-{%- set impression = analytics_sql_literal(var('engagement_impression_type', 'impression')) -%}
+{%- set interaction = analytics_sql_literal(var('engagement_interaction_type')) -%}
+{%- set impression = analytics_sql_literal(var('engagement_impression_type')) -%}
 
 with daily as (
 
