@@ -31,6 +31,9 @@ from bench_measure import as_owner, concurrent_writers, ingest_overhead, nested_
 from bench_report import TARGET_SPEED_UP, write
 from psycopg import sql
 
+# The design document's table and backfill (aggregation-plan.md, "the plan" below), verbatim
+# but for the table's name (a regular, logged table, its constraint and indexes in place as
+# that plan's migration creates them).
 PLAN_TABLE = """
 drop table if exists public.bench_plan_hourly_agg;
 create table public.bench_plan_hourly_agg (

@@ -34,8 +34,7 @@ cross join lateral (
 cross join lateral (select floor(power(random() + g.i * 0, 2) * 3000)::int as k) as v
 """
 
-# The plan's table and backfill, verbatim but for the table's name (a regular, logged table,
-# its constraint and indexes in place as the plan's migration creates them).
+
 def load(conn, schema: str, days: float, per_day: int, projects: int,
          end: dt.datetime) -> int:
     create_raw_table(conn, schema)
