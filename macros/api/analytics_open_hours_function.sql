@@ -2,9 +2,9 @@
     {#- Pre-hook of the live view: <policy_schema>.analytics_open_hours__<schema>_<md5>(), the hours
         after the newest stored hour (the open hour, and any hour the job has not reached yet)
         aggregated from the raw events. SECURITY DEFINER because API users cannot read the raw
-        table; it therefore applies the tenant rule itself, with the same lookups as the
-        policies: admins see every project, others the projects of their accounts; sessions
-        that did not SET ROLE to an API role, and service_role, see every project. -#}
+        table; it therefore applies the tenant rule itself (analytics_tenant_rule, the
+        policies' expressions); sessions that did not SET ROLE to an API role, and
+        service_role, see every project. -#}
     {%- set private = analytics_private_schema() -%}
     {%- set fn = private ~ '.' ~ analytics_private_name('analytics_open_hours', this.schema) -%}
     {%- set events = ref('stg_analytics_events') -%}
@@ -45,8 +45,9 @@ as $fn$
             -- no SET ROLE (the owner, pg_cron, a superuser's session) or the server-side
             -- service_role: every project, as RLS would allow them
             current_setting('role') in ('none', 'service_role')
-            or (select {{ private }}.{{ analytics_private_name('analytics_is_admin') }}())
-            or events.project_id = any((select {{ private }}.{{ analytics_private_name('analytics_visible_project_ids') }}())::text [])
+            {%- for _, expression in analytics_tenant_rule('events.project_id') %}
+            or {{ expression }}
+            {%- endfor %}
         )
     group by 1, 2, 3, 4
 $fn$;

@@ -12,17 +12,8 @@
         the app tables' indexed columns. Admins (admin_users) see every row; the owner of an
         account and its collaborators see the rows of the account's projects; anybody else,
         and `authenticated` without a JWT, sees nothing. -#}
-    {%- set app = analytics_app_tables() -%}
-    {%- set private = analytics_private_schema() -%}
     {%- set rel = relation.render() -%}
-
-{%- set policies = [
-    ('Admin users can view all aggregated events',
-     '(select ' ~ private ~ '.' ~ analytics_private_name('analytics_is_admin') ~ '())'),
-    ('Users can view their project aggregated events',
-     'project_id = any((select ' ~ private ~ '.' ~ analytics_private_name('analytics_visible_project_ids')
-     ~ '())::text [])'),
-] %}
+    {%- set policies = analytics_tenant_rule() -%}
 
 do $rls$
 declare

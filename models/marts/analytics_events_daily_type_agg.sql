@@ -1,8 +1,7 @@
 {{
     config(
         post_hook=[
-            "{{ analytics_ensure_index('analytics_events_daily_type_agg_grain_key',
-                'unique (day_bucket, project_id, event_type)', constraint=true) }}",
+            "{{ analytics_grain_constraint() }}",
             "{{ analytics_ensure_index('idx_events_daily_type_project_day',
                 '(project_id, day_bucket desc)') }}",
         ],

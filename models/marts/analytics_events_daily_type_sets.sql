@@ -1,9 +1,7 @@
 {{
     config(
         post_hook=[
-            "{{ analytics_ensure_index('analytics_events_daily_type_sets_grain_key',
-                'unique (day_bucket, project_id, event_type)',
-                constraint=true) }}",
+            "{{ analytics_grain_constraint() }}",
         ],
     )
 }}

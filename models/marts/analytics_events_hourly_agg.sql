@@ -2,9 +2,7 @@
     config(
         post_hook=[
             "{{ analytics_ensure_identity('id') }}",
-            "{{ analytics_ensure_index('analytics_events_hourly_agg_grain_key',
-                'unique nulls not distinct (hour_bucket, project_id, event_type, event_label)',
-                constraint=true) }}",
+            "{{ analytics_grain_constraint() }}",
             "{{ analytics_ensure_index('idx_events_hourly_project_hour',
                 '(project_id, hour_bucket desc)') }}",
             "{{ analytics_ensure_index('idx_events_hourly_type_hour',

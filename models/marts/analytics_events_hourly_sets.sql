@@ -1,9 +1,7 @@
 {{
     config(
         post_hook=[
-            "{{ analytics_ensure_index('analytics_events_hourly_sets_grain_key',
-                'unique nulls not distinct (hour_bucket, day_bucket, project_id, event_type,
-                event_label)', constraint=true) }}",
+            "{{ analytics_grain_constraint() }}",
         ],
     )
 }}

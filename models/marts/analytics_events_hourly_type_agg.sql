@@ -1,8 +1,7 @@
 {{
     config(
         post_hook=[
-            "{{ analytics_ensure_index('analytics_events_hourly_type_agg_grain_key',
-                'unique (hour_bucket, project_id, event_type)', constraint=true) }}",
+            "{{ analytics_grain_constraint() }}",
             "{{ analytics_ensure_index('idx_events_hourly_type_project_hour',
                 '(project_id, hour_bucket desc)') }}",
         ],

@@ -1,8 +1,7 @@
 {{
     config(
         post_hook=[
-            "{{ analytics_ensure_index('analytics_events_project_daily_sets_grain_key',
-                'unique (project_id, utc_day_bucket)', constraint=true) }}",
+            "{{ analytics_grain_constraint() }}",
             "{{ analytics_ensure_index('idx_events_project_daily_sets_day',
                 '(utc_day_bucket)') }}",
         ],

@@ -1,9 +1,7 @@
 {{
     config(
         post_hook=[
-            "{{ analytics_ensure_index('analytics_events_weekly_type_agg_grain_key',
-                'unique (week_bucket, project_id, event_type)',
-                constraint=true) }}",
+            "{{ analytics_grain_constraint() }}",
             "{{ analytics_ensure_index('idx_events_weekly_type_project_week',
                 '(project_id, week_bucket desc)') }}",
         ],

@@ -1,6 +1,8 @@
-{% test analytics_unique_combination(model, combination) %}
-{#- NULL-safe uniqueness of a column combination: GROUP BY puts NULLs in one group, so two rows
-    with a NULL label and otherwise equal keys fail this test (a plain unique test would not). -#}
+{% test analytics_unique_combination(model, combination=none) %}
+{#- NULL-safe uniqueness of a column combination, by default the model's grain
+    (analytics_model_spec: unique): GROUP BY puts NULLs in one group, so two rows with a NULL
+    label and otherwise equal keys fail this test (a plain unique test would not). -#}
+{%- set combination = combination or analytics_model_spec(model.identifier).unique -%}
 select
     {{ combination | join(', ') }},
     count(*) as occurrences

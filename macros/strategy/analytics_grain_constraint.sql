@@ -1,0 +1,7 @@
+{% macro analytics_grain_constraint() -%}
+    {#- Post-hook of every maintained model: the named constraint <model>_grain_key that enforces
+        its grain, from the spec (analytics_model_spec: unique), e.g. `unique nulls not distinct
+        (hour_bucket, project_id, event_type, event_label)`. -#}
+    {%- set spec = analytics_model_spec(this.identifier) -%}
+    {{ return(analytics_ensure_index(spec.name ~ '_grain_key', spec.grain_constraint, constraint=true)) }}
+{%- endmacro %}
