@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from analytics_db import dbt
-from bench import can_load_auto_explain, nested_plans
+from bench_measure import can_load_auto_explain, nested_plans
 from conftest import Project, ts
 from psycopg import sql
 
