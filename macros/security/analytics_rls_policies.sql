@@ -7,11 +7,10 @@
     {#- Post-hook for a table exposed to the API: enable row level security and (re)create the
         plan's two SELECT policies, written as Supabase advises: `to authenticated`, and the
         lookups wrapped in `(select ...)` so they run once per statement (InitPlans), not once
-        per row. The lookups are SECURITY DEFINER functions (analytics_policy_functions,
-        created on-run-start) over
-        the app tables' indexed columns. Admins (admin_users) see every row; the owner of an
-        account and its collaborators see the rows of the account's projects; anybody else,
-        and `authenticated` without a JWT, sees nothing. -#}
+        per row. The policies are the tenant rule (analytics_tenant_rule), whose lookups are
+        SECURITY DEFINER functions (analytics_policy_functions, created on-run-start) over the
+        app tables' indexed columns; anybody the rule does not admit, and `authenticated`
+        without a JWT, sees nothing. -#}
     {%- set rel = relation.render() -%}
     {%- set policies = analytics_tenant_rule() -%}
 
