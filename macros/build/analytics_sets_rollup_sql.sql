@@ -47,14 +47,14 @@
     {%- endset -%}
 with run_window as (
 
-    {{ analytics_window_sql(target, params, incremental, spec.grain, bucket) }}
+    {{ analytics_window_sql(target, params, incremental, spec.grain, bucket, spec.get('covers')) }}
 
 ),
 {%- if claimed %}
 
 extra_buckets as (
 
-    {{ analytics_extra_buckets_sql(claimed, spec.grain) }}
+    {{ analytics_extra_buckets_sql(claimed, spec.grain, covers=spec.get('covers'), target=target) }}
 
 ),
 {%- endif %}

@@ -3,9 +3,11 @@
     {#- The buckets outside the run's contiguous window that claimed pending hours fall in,
         each as [bucket_start, bucket_end), cut at the window's end. Windows start on bucket
         boundaries, so these buckets never overlap the window. An hour is in one day, or in two
-        in a zone whose days start at :30. With `covers` (the slices): for a claimed hour in a day
-        whose slices were pruned (analytics_kept_from_sql of `target`), every hour of that day,
-        so the day can be rebuilt from its slices. -#}
+        in a zone whose days start at :30. With `covers` (a table that keeps only the buckets that
+        can still change, analytics_prune_kept_sets) and its `target`: a claimed hour before its
+        first kept day (analytics_kept_from_sql) brings what its readers need back: for the
+        slices, every hour of the hour's day, so the day can be rebuilt from its slices; for the
+        daily type sets, every day of the hour's week, so the week can be counted again. -#}
     {%- set g = analytics_grain(grain) -%}
     {%- set tz = g.tz -%}
     {%- set starts -%}
@@ -30,6 +32,29 @@
             end,
             interval '1 hour'
         ) as hours (hour_start)
+        {%- elif covers and grain == 'day' -%}
+        {%- set week = analytics_bucket_sql('week', 'ends.moment') -%}
+        {%- set day = analytics_bucket_sql('day', 'ends.moment') -%}
+        select days.day_start at time zone '{{ tz }}' as hour_start
+        from {{ claimed }} as claimed
+        -- the claimed hour's day or days (an hour is in two in a zone whose days start at :30)
+        cross join lateral (
+            values (claimed.hour_bucket), (claimed.hour_bucket + interval '59:59.999999')
+        ) as ends (moment)
+        -- that day, or every day of its week when the week's days were pruned
+        cross join lateral generate_series(
+            case
+                when {{ week }} < {{ analytics_kept_from_sql(target) }}
+                    then {{ week }}
+                else {{ day }}
+            end at time zone '{{ tz }}',
+            case
+                when {{ week }} < {{ analytics_kept_from_sql(target) }}
+                    then {{ week }} at time zone '{{ tz }}' + interval '6 days'
+                else {{ day }} at time zone '{{ tz }}'
+            end,
+            interval '1 day'
+        ) as days (day_start)
         {%- else -%}
         select {{ analytics_bucket_sql(grain, 'claimed.hour_bucket') }} as hour_start
         from {{ claimed }} as claimed

@@ -102,7 +102,7 @@ begin
         into='v_removed, v_changed, v_added',
         claimed=analytics_claimed_relation(name)) | indent(4) }};
     {%- if spec.get('covers') %}
-    {{ analytics_prune_slices(target_relation, params, keyword='plpgsql') | indent(4) }}
+    {{ analytics_prune_kept_sets(target_relation, params, keyword='plpgsql') | indent(4) }}
     {%- endif %}
     {{ analytics_record_state_sql(name, target_relation, 'p_as_of') | indent(4) }};
 

@@ -15,8 +15,10 @@
           'week_counts' (the same for a week, from its daily sets, without building the union);
         - upstream: the set table read, and its column that nests in this model's bucket;
         - zone_dependent: its rows depend on var rollup_time_zone;
-        - covers (event_sets only): the models reading its slices, whose windows it must keep
-          complete although it keeps its slices for a few days only (analytics_window_sql). -#}
+        - covers: a table that keeps only the buckets that can still change lists the models
+          reading it, whose windows it must keep complete (analytics_window_sql) and whose
+          buckets it keeps (analytics_prune_kept_sets): the slices keep a few days, the daily
+          type sets the weeks the weekly type rollup can still rebuild. -#}
     {%- set event_keys = ['project_id', 'event_type'] -%}
     {%- set counts = ['event_count', 'unique_visitors', 'unique_sessions'] -%}
     {%- set sets = ['event_count', 'visitor_keys', 'session_keys'] -%}
@@ -53,7 +55,8 @@
         'analytics_events_daily_type_sets': {'grain': 'day', 'build': 'sets',
             'upstream': {'model': 'analytics_events_daily_sets', 'bucket': 'day_bucket'},
             'unique': ['day_bucket', 'project_id', 'event_type'],
-            'key_columns': event_keys, 'nullable_keys': [], 'measures': sets},
+            'key_columns': event_keys, 'nullable_keys': [], 'measures': sets,
+            'covers': ['analytics_events_daily_type_agg', 'analytics_events_weekly_type_agg']},
         'analytics_events_daily_agg': {'grain': 'day', 'build': 'counts',
             'upstream': {'model': 'analytics_events_daily_sets', 'bucket': 'day_bucket'},
             'unique': ['day_bucket', 'project_id', 'event_type', 'event_label'],

@@ -12,7 +12,8 @@ create table if not exists {{ state }} (
     rollup_time_zone text,
     updated_at timestamptz not null default now()
 );
--- the slices table's first complete day (analytics_prune_slices); added after the first release
+-- the first complete day of the slices and of the daily type sets (analytics_prune_kept_sets);
+-- added after the first release
 alter table {{ state }} add column if not exists kept_from timestamptz;
 {{ analytics_internal_table_grants(state) }}
 {%- endmacro %}

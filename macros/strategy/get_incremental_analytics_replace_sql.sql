@@ -2,7 +2,8 @@
     {#- Custom incremental strategy `analytics_replace`: the window's buckets become exactly the
         freshly aggregated rows (NULL-safe on event_label, deletions honoured), nothing outside
         the window changes. dbt's delete+insert, merge and microbatch never match a NULL label.
-        The slices are then pruned to the days that can still change (analytics_prune_slices). -#}
+        A table that keeps only what can still change (spec covers: the slices, the daily type
+        sets) is then pruned (analytics_prune_kept_sets). -#}
     {%- set spec = analytics_model_spec(model.name) -%}
     {%- set params = analytics_run_params() -%}
     {%- set target = arg_dict['target_relation'] -%}
@@ -16,6 +17,6 @@
         spec=spec,
         claimed=analytics_claimed_relation(model.name)) }};
     {%- if spec.get('covers') %}
-    {{ analytics_prune_slices(target, params) }};
+    {{ analytics_prune_kept_sets(target, params) }};
     {%- endif %}
 {%- endmacro %}

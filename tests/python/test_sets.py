@@ -1,8 +1,10 @@
 """Member sets: the slices (analytics_events_hourly_sets) keep only the days the lookback can
 still change, and every older day a run must rebuild is read from raw again: a late change, a
 re-aggregation range, an old scheduler slot and a model left behind, in a zone whose days start
-at :30. All grains agree, a rebuild from pruned slices is refused, and no aggregate table holds a
-plaintext id. Compared with the Python oracle over the raw rows."""
+at :30. The daily type sets keep only the weeks the weekly type rollup can still rebuild, and
+an older week is unioned from the label-day sets again. All grains agree, a rebuild from pruned
+sets is refused, and no aggregate table holds a plaintext id. Compared with the Python oracle
+over the raw rows."""
 
 from __future__ import annotations
 
@@ -46,6 +48,29 @@ def kept_days(project: Project) -> list[dt.datetime]:
             project.ident)).fetchall()]
 
 
+def late_change_and_range(project: Project, runner: str, variables: dict, tz: str,
+                          erased_hour: dt.datetime, late_at: dt.datetime,
+                          range_from: dt.datetime, range_to: dt.datetime) -> dt.datetime:
+    """An hour later: a late change (tracking on), an erasure of an hour of 'loyal' and a late
+    visitor; then a re-aggregation range, its 'interaction' events deleted behind the triggers'
+    back. Each checked against the oracle; returns the as_of of both runs."""
+    project.execute("delete from {schema}.analytics_events where created_at >= %s "
+                    "and created_at < %s and visitor_id = 'loyal'",
+                    (erased_hour, erased_hour + HOUR))
+    project.insert([{"project_id": "p1", "event_type": "impression", "event_label": "late",
+                     "visitor_id": "offline", "session_id": "offline-s", "created_at": late_at}])
+    as_of = AS_OF + HOUR
+    run(project, runner, as_of, variables)
+    check_all(project, as_of, tz)
+    project.execute("alter table {schema}.analytics_events disable trigger user")
+    project.execute("delete from {schema}.analytics_events where created_at >= %s "
+                    "and created_at < %s and event_type = 'interaction'", (range_from, range_to))
+    project.execute("alter table {schema}.analytics_events enable trigger user")
+    run(project, runner, as_of, variables, **{"from": range_from, "to": range_to})
+    check_all(project, as_of, tz)
+    return as_of
+
+
 @pytest.mark.parametrize("runner", ["dbt", "function"])
 def test_pruned_days_are_read_again_when_they_must_change(project: Project,
                                                           runner: str) -> None:
@@ -53,31 +78,54 @@ def test_pruned_days_are_read_again_when_they_must_change(project: Project,
     # kept: the Kolkata day holding the lookback's first hour (07:00 UTC = 12:30 local on 03-06)
     assert kept_days(project) == [ts("2026-03-05 18:30")]
     check_all(project, AS_OF, TZ)
-    # a late change to a pruned day (tracking on): an erasure and a late event across midnight
-    project.execute("delete from {schema}.analytics_events where created_at >= %s "
-                    "and created_at < %s and visitor_id = 'loyal'",
-                    (ts("2026-03-02 18:00"), ts("2026-03-02 19:00")))
-    project.insert([{"project_id": "p1", "event_type": "impression", "event_label": "late",
-                     "visitor_id": "offline", "session_id": "offline-s",
-                     "created_at": ts("2026-03-03 18:45")}])
-    as_of = AS_OF + HOUR
-    run(project, runner, as_of, variables)
-    check_all(project, as_of, TZ)
-    # re-aggregation of a range on pruned days, the raw table changed behind the triggers' back
-    project.execute("alter table {schema}.analytics_events disable trigger user")
-    project.execute("delete from {schema}.analytics_events where created_at >= %s "
-                    "and created_at < %s and event_type = 'interaction'",
-                    (ts("2026-03-01 20:00"), ts("2026-03-02 02:00")))
-    project.execute("alter table {schema}.analytics_events enable trigger user")
-    run(project, runner, as_of, variables, **{"from": ts("2026-03-01 20:00"),
-                                              "to": ts("2026-03-02 02:00")})
-    check_all(project, as_of, TZ)
+    # a late change to pruned days (an erasure and a late event across midnight), then a
+    # re-aggregation range on pruned days
+    as_of = late_change_and_range(project, runner, variables, TZ, ts("2026-03-02 18:00"),
+                                  ts("2026-03-03 18:45"), ts("2026-03-01 20:00"),
+                                  ts("2026-03-02 02:00"))
     # the days read again are pruned by the next run
     as_of += HOUR
     project.insert(make_events(rng, hour_of(as_of) - HOUR, as_of))
     run(project, runner, as_of, variables)
     check_all(project, as_of, TZ)
     assert kept_days(project) == [ts("2026-03-05 18:30")]
+
+
+def kept_type_days(project: Project) -> list[dt.datetime]:
+    return [r[0] for r in project.conn.execute(sql.SQL(
+        "select distinct day_bucket from {}.analytics_events_daily_type_sets order by 1").format(
+            project.ident)).fetchall()]
+
+
+@pytest.mark.parametrize("runner", ["dbt", "function"])
+def test_pruned_weeks_of_type_sets_are_unioned_again_when_they_must_change(
+        project: Project, runner: str) -> None:
+    """The daily type sets keep the weeks the weekly type rollup can still rebuild. A late
+    change, a re-aggregation range and an old scheduler slot in an older week bring every day
+    of that week back (from the label-day sets), so the week is counted over all its days."""
+    tz = "America/New_York"  # ISO weeks start on Mondays at 05:00 UTC here
+    rng = random.Random(5)
+    project.insert(make_events(rng, ts("2026-02-25 00:00"), AS_OF))  # from a Wednesday
+    variables = {"rollup_time_zone": tz, "track_late_changes": True}
+    project.dbt_run(AS_OF - 2 * HOUR, **variables)
+    run(project, runner, AS_OF, variables)
+    # kept: the days of the week holding the lookback's first hour, Monday 03-02 to Friday
+    week = [ts("2026-03-02 05:00") + k * 24 * HOUR for k in range(5)]
+    assert kept_type_days(project) == week
+    check_all(project, AS_OF, tz)
+    # a late change to two days of the pruned week, then a re-aggregation range in it
+    as_of = late_change_and_range(project, runner, variables, tz, ts("2026-02-26 10:00"),
+                                  ts("2026-02-28 12:30"), ts("2026-02-27 00:00"),
+                                  ts("2026-02-27 03:00"))
+    # an old scheduler slot in the pruned week: nothing a later run stored shrinks
+    run(project, runner, ts("2026-02-28 16:05"), variables)
+    check_all(project, as_of, tz)
+    # the days brought back are pruned by the next run
+    as_of += HOUR
+    project.insert(make_events(rng, hour_of(as_of) - HOUR, as_of))
+    run(project, runner, as_of, variables)
+    check_all(project, as_of, tz)
+    assert kept_type_days(project) == week
 
 
 def test_old_slot_across_a_pruned_midnight_and_a_model_left_behind(project: Project) -> None:
@@ -128,14 +176,19 @@ def test_grains_agree_on_an_event_later_than_the_lookback(project: Project) -> N
                  "md5('late')::uuid = any(visitor_keys)") == 0
 
 
-def test_rebuild_from_pruned_slices_is_refused(project: Project) -> None:
+@pytest.mark.parametrize("model,kept", [
+    ("analytics_events_daily_sets", "analytics_events_hourly_sets"),
+    ("analytics_events_weekly_type_agg", "analytics_events_daily_type_sets")])
+def test_rebuild_from_pruned_sets_is_refused(project: Project, model: str, kept: str) -> None:
     built(project, "dbt")
-    out = dbt(["run", "--full-refresh", "--select", "analytics_events_daily_sets"],
+    out = dbt(["run", "--full-refresh", "--select", model],
               project.schema, {"as_of": AS_OF.isoformat(), "rollup_time_zone": TZ,
                                "app_schema": project.schema,
                                "policy_schema": f"{project.schema}_private"}, check=False)
     assert out.returncode != 0
-    assert "would be rebuilt from slices that hold the days since" in out.stdout, out.stdout[-2000:]
+    assert f"{model} would be rebuilt from {kept}, which holds the days since" in out.stdout, (
+        out.stdout[-2000:])
+    assert f"--full-refresh --select {kept}+" in out.stdout, out.stdout[-2000:]
     check_all(project, AS_OF, TZ)  # nothing changed
     project.dbt_run(AS_OF, full_refresh=True, select="analytics_events_hourly_sets+",
                     rollup_time_zone=TZ)

@@ -1,17 +1,30 @@
-{% macro analytics_prune_slices(target, params, keyword='do') -%}
-    {#- After the slices (analytics_events_hourly_sets) of a run are replaced: drop the slices of
-        days nothing can change any more, the days before the one holding the lookback's first
-        hour (of the latest as_of any run had), and never one a model reading them still needs
-        in this run. Their visitors and sessions live on in the project hourly and the daily sets.
-        Records the first kept day (kept_from), so a later run that must rebuild an older day
-        reads its raw events again (analytics_window_sql). When more than a day goes (the first run
-        after a build of many days, a run after an outage), the kept slices are copied aside and the table
-        truncated, so the space is returned to the disk instead of left to autovacuum.
+{% macro analytics_prune_kept_sets(target, params, keyword='do') -%}
+    {#- After a table that keeps only the buckets that can still change (its spec lists the
+        models reading it as `covers`) is replaced: drop its days nothing can change any more,
+        those before the day holding the lookback's first hour (of the latest as_of any run
+        had), and never one a model reading it still needs in this run, nor one a claimed or
+        pending late change falls in (with a weekly reader: nor any day of that week).
+        - the slices (analytics_events_hourly_sets) keep a few days: their visitors and sessions
+          live on in the project hourly and the daily sets;
+        - the daily type sets keep the weeks the weekly type rollup can still rebuild: the
+          label-day sets hold the same members, and an older day is unioned from them again.
+        Records the first kept day (kept_from), so a later run that must rebuild an older one
+        reads it again (analytics_window_sql, analytics_extra_buckets_sql). When more than a day
+        goes (the first run after a build of many days, a run after an outage), the kept rows
+        are copied aside and the table truncated, so the space is returned to the disk instead
+        of left to autovacuum.
         keyword 'do': a DO statement (dbt); 'plpgsql': statements for the refresh function. -#}
     {%- set spec = analytics_model_spec(target.identifier) -%}
     {%- set state = analytics_relation('analytics_refresh_state', target.schema) -%}
     {%- set as_of_hour = "date_trunc('hour', " ~ params.as_of ~ ", 'UTC')" -%}
     {%- set covers = [] -%}
+    {#- a claimed or pending hour keeps its day, or its week when a reader rebuilds weeks -#}
+    {%- set keep = namespace(unit='day') -%}
+    {%- for name in spec.covers -%}
+        {%- if analytics_model_spec(name).grain == 'week' -%}
+            {%- set keep.unit = 'week' -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- for name in spec.covers if analytics_relations_exist([analytics_relation(name, target.schema)]) -%}
         {%- set cover = analytics_model_spec(name) -%}
         {%- do covers.append(analytics_window_sql(analytics_relation(name, target.schema), params,
@@ -32,20 +45,20 @@
         {%- set claimed = analytics_claimed_relation(target.identifier) %}
         {%- if claimed %},
         -- late changes: never a day this run or a later one still has to rebuild
-        (select {{ analytics_bucket_sql('day', 'min(claimed.hour_bucket)') }} from {{ claimed }} as claimed),
-        (select {{ analytics_bucket_sql('day', 'min(pending.hour_bucket)') }}
+        (select {{ analytics_bucket_sql(keep.unit, 'min(claimed.hour_bucket)') }} from {{ claimed }} as claimed),
+        (select {{ analytics_bucket_sql(keep.unit, 'min(pending.hour_bucket)') }}
          from {{ analytics_relation('analytics_pending_hours', target.schema) }} as pending)
         {%- endif %}
     );
-    select min(slices.hour_bucket) into v_prune_oldest from {{ target }} as slices;
+    select min(kept_rows.{{ spec.bucket }}) into v_prune_oldest from {{ target }} as kept_rows;
     if v_prune_oldest < v_prune_cutoff - interval '1 day' then
-        create temporary table analytics_kept_slices on commit drop as
-        select * from {{ target }} as slices where slices.day_bucket >= v_prune_cutoff;
+        create temporary table analytics_kept_rows on commit drop as
+        select * from {{ target }} as kept_rows where kept_rows.day_bucket >= v_prune_cutoff;
         truncate {{ target }};
-        insert into {{ target }} select * from analytics_kept_slices;
-        drop table analytics_kept_slices;
+        insert into {{ target }} select * from analytics_kept_rows;
+        drop table analytics_kept_rows;
     elsif v_prune_oldest < v_prune_cutoff then
-        delete from {{ target }} as slices where slices.day_bucket < v_prune_cutoff;
+        delete from {{ target }} as kept_rows where kept_rows.day_bucket < v_prune_cutoff;
     end if;
     update {{ state }} as state
     set kept_from = greatest(coalesce(state.kept_from, '-infinity'), v_prune_cutoff)
@@ -54,14 +67,14 @@
         and state.relation_oid = to_regclass({{ analytics_sql_literal(target.render()) }});
     {%- endset -%}
     {%- if keyword == 'do' -%}
-do $prune_slices$
+do $prune_kept_sets$
 declare
     v_prune_cutoff timestamptz;
     v_prune_oldest timestamptz;
 begin
     {{ body }}
 end
-$prune_slices$
+$prune_kept_sets$
     {%- else -%}
     {{ body }}
     {%- endif -%}
