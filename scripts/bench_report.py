@@ -76,7 +76,7 @@ def write(results: dict, out: Path) -> None:
                          f"{cw[mode]['p95_ms']} |")
     if "refresh_breakdown_ms" in m:
         lines += ["", "| hourly refresh, ms per model | " + " | ".join(m["refresh_breakdown_ms"])
-                  + " |", "| --- | --- | --- |"]
+                  + " |", "| --- |" + " --- |" * len(m["refresh_breakdown_ms"])]
         models = next(iter(m["refresh_breakdown_ms"].values()))
         for model in models:
             lines.append(f"| {model} | " + " | ".join(
