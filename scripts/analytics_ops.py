@@ -454,8 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "daily rollup already covers",
                        description="Delete analytics_events_hourly_agg rows older than N days, "
                        "only for groups and days the daily rollup holds, so the daily and weekly "
-                       "numbers are unchanged (they are built from the raw events and the member "
-                       "tables, never from the hourly rows). Hourly charts then start N days "
+                       "numbers are unchanged (they are built from the member sets, never from "
+                       "the hourly rows). Hourly charts then start N days "
                        "back. Holds the refresh lock while it deletes.")
     common(p)
     p.add_argument("--older-than-days", type=int, required=True, metavar="N",

@@ -10,17 +10,16 @@
     aggregated from the raw events, so a dashboard's last bar is never missing. -#}
 {%- set open_hours = analytics_private_schema() ~ '.'
     ~ analytics_private_name('analytics_open_hours', this.schema) -%}
+{#- the hourly table's columns, without its id and timestamps -#}
+{%- set columns = ['project_id', 'event_type', 'event_label', 'hour_bucket', 'event_count',
+    'unique_visitors', 'unique_sessions'] -%}
 
 with stored as (
 
     select
-        project_id,
-        event_type,
-        event_label,
-        hour_bucket,
-        event_count,
-        unique_visitors,
-        unique_sessions,
+        {%- for column in columns %}
+            {{ column }},
+        {%- endfor %}
         false as is_open_hour
     from {{ ref('analytics_events_hourly_agg') }}
 
@@ -29,13 +28,9 @@ with stored as (
 open_hours as (
 
     select
-        project_id,
-        event_type,
-        event_label,
-        hour_bucket,
-        event_count,
-        unique_visitors,
-        unique_sessions,
+        {%- for column in columns %}
+            {{ column }},
+        {%- endfor %}
         true as is_open_hour
     from {{ open_hours }}()
 
