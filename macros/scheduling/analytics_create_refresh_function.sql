@@ -17,13 +17,7 @@
     {%- endfor -%}
     {%- set skew = analytics_event_rules().clock_skew -%}
     {%- set defaults = analytics_run_params() -%}
-    {%- set params = {
-        'as_of': 'p_as_of',
-        'lookback_hours': 'p_lookback_hours',
-        'backfill_hours': 'p_backfill_days * 24',
-        'range_from': 'p_from',
-        'range_to': 'p_to',
-    } -%}
+    {%- set params = analytics_refresh_params() -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
 
 create or replace function {{ fn }}(
@@ -73,10 +67,6 @@ begin
     {%- set fresh = 'analytics_fresh_' ~ loop.index %}
     {%- set window_sql = analytics_window_sql(target_relation, params, true, spec.grain, spec.bucket,
         spec.get('covers')) %}
-    {%- set relations = {
-        'events': analytics_relation('stg_analytics_events'),
-        'upstream': analytics_relation(spec.upstream.model) if spec.get('upstream') else none,
-    } %}
 
     -- {{ name }}
     v_started := clock_timestamp();
@@ -91,7 +81,7 @@ begin
         drop table pg_temp.{{ fresh }};
     end if;
     create temporary table {{ fresh }} on commit drop as
-    {{ analytics_model_sql(name, relations, target_relation, params, true) | indent(4) }};
+    {{ analytics_render_model(name) | indent(4) }};
     analyze pg_temp.{{ fresh }};
 
     {{ analytics_replace_buckets_sql(

@@ -11,9 +11,4 @@
 {#- One row per project, event type, label and day (rollup time zone): the event count and
     the cardinality of the day's sets (analytics_events_daily_sets), so a visitor active in five
     hours counts once. SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
-{{ analytics_model_sql(
-    model_name='analytics_events_daily_agg',
-    relations={'upstream': ref('analytics_events_daily_sets')},
-    target=this,
-    params=analytics_run_params(),
-    incremental=is_incremental()) }}
+{{ analytics_model_sql(analytics_run('analytics_events_daily_agg'), {'upstream': ref('analytics_events_daily_sets')}) }}

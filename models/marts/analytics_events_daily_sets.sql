@@ -11,9 +11,4 @@
 {#- One row per project, event type, label and day (rollup time zone): the union of the day's
     slices. The daily and weekly rollups and label performance are made from these sets.
     SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
-{{ analytics_model_sql(
-    model_name='analytics_events_daily_sets',
-    relations={'upstream': ref('analytics_events_hourly_sets')},
-    target=this,
-    params=analytics_run_params(),
-    incremental=is_incremental()) }}
+{{ analytics_model_sql(analytics_run('analytics_events_daily_sets'), {'upstream': ref('analytics_events_hourly_sets')}) }}

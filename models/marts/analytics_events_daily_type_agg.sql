@@ -11,9 +11,4 @@
 {#- One row per project, event type and day (rollup time zone), every label together: the
     union of the day's sets over labels (a visitor who saw two labels counts once). The daily
     event series by type reads these stored rows. SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
-{{ analytics_model_sql(
-    model_name='analytics_events_daily_type_agg',
-    relations={'upstream': ref('analytics_events_daily_type_sets')},
-    target=this,
-    params=analytics_run_params(),
-    incremental=is_incremental()) }}
+{{ analytics_model_sql(analytics_run('analytics_events_daily_type_agg'), {'upstream': ref('analytics_events_daily_type_sets')}) }}

@@ -12,9 +12,4 @@
     weeks the weekly rollup can still rebuild (analytics_prune_kept_sets); an older day a late
     change or a re-aggregation reaches is unioned from the label sets again, with its week.
     SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
-{{ analytics_model_sql(
-    model_name='analytics_events_daily_type_sets',
-    relations={'upstream': ref('analytics_events_daily_sets')},
-    target=this,
-    params=analytics_run_params(),
-    incremental=is_incremental()) }}
+{{ analytics_model_sql(analytics_run('analytics_events_daily_type_sets'), {'upstream': ref('analytics_events_daily_sets')}) }}

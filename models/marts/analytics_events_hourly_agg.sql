@@ -17,9 +17,4 @@
     cardinality of the hour's visitor and session sets, made from the hour's slices
     (analytics_events_hourly_sets), never from the raw events. SQL:
     macros/build/analytics_sets_rollup_sql.sql, which the pg_cron refresh function renders too. -#}
-{{ analytics_model_sql(
-    model_name='analytics_events_hourly_agg',
-    relations={'upstream': ref('analytics_events_hourly_sets')},
-    target=this,
-    params=analytics_run_params(),
-    incremental=is_incremental()) }}
+{{ analytics_model_sql(analytics_run('analytics_events_hourly_agg'), {'upstream': ref('analytics_events_hourly_sets')}) }}

@@ -11,9 +11,4 @@
     sorted arrays of 128-bit keys. The only model that reads the raw events, for the run's window of
     hours; every other table is a union of these sets. Kept for the days the lookback can still
     change (analytics_prune_kept_sets). SQL: macros/build/analytics_event_sets_sql.sql. -#}
-{{ analytics_model_sql(
-    model_name='analytics_events_hourly_sets',
-    relations={'events': ref('stg_analytics_events')},
-    target=this,
-    params=analytics_run_params(),
-    incremental=is_incremental()) }}
+{{ analytics_model_sql(analytics_run('analytics_events_hourly_sets'), {'events': ref('stg_analytics_events')}) }}

@@ -11,9 +11,4 @@
 {#- One row per project and UTC day, every type and label together: the union of the day's
     project hourly sets. The exact KPI reads a range's whole UTC days here.
     SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
-{{ analytics_model_sql(
-    model_name='analytics_events_project_daily_sets',
-    relations={'upstream': ref('analytics_events_project_hourly_sets')},
-    target=this,
-    params=analytics_run_params(),
-    incremental=is_incremental()) }}
+{{ analytics_model_sql(analytics_run('analytics_events_project_daily_sets'), {'upstream': ref('analytics_events_project_hourly_sets')}) }}

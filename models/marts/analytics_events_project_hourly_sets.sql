@@ -11,9 +11,4 @@
 {#- One row per project and UTC hour, every type and label together: the hour's event count and
     its distinct visitors and sessions as sorted key sets, the union of the hour's slices. The exact
     KPI reads the edge hours of a range here. SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
-{{ analytics_model_sql(
-    model_name='analytics_events_project_hourly_sets',
-    relations={'upstream': ref('analytics_events_hourly_sets')},
-    target=this,
-    params=analytics_run_params(),
-    incremental=is_incremental()) }}
+{{ analytics_model_sql(analytics_run('analytics_events_project_hourly_sets'), {'upstream': ref('analytics_events_hourly_sets')}) }}

@@ -12,9 +12,4 @@
     and the distinct visitors and sessions of the week's daily sets, each member counted on the
     first day it appears, so a visitor seen on five days counts once.
     SQL: macros/build/analytics_sets_rollup_sql.sql (build 'week_counts'). -#}
-{{ analytics_model_sql(
-    model_name='analytics_events_weekly_agg',
-    relations={'upstream': ref('analytics_events_daily_sets')},
-    target=this,
-    params=analytics_run_params(),
-    incremental=is_incremental()) }}
+{{ analytics_model_sql(analytics_run('analytics_events_weekly_agg'), {'upstream': ref('analytics_events_daily_sets')}) }}

@@ -1,0 +1,11 @@
+{% macro analytics_refresh_params() -%}
+    {#- The run's parameters (analytics_run_params) as the refresh function's own parameter
+        names. -#}
+    {{ return({
+        'as_of': 'p_as_of',
+        'lookback_hours': 'p_lookback_hours',
+        'backfill_hours': 'p_backfill_days * 24',
+        'range_from': 'p_from',
+        'range_to': 'p_to',
+    }) }}
+{%- endmacro %}
