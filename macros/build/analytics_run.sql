@@ -1,6 +1,7 @@
-{% macro analytics_run(model_name) -%}
+{% macro analytics_run(model_name, declared) -%}
     {#- What a maintained model's SELECT needs to know of its run, called at the top of the model
-        file: its spec (analytics_model_spec), its relation (`this`), whether the run is
+        file with the model's name and its declaration (`analytics`, the dict the file gives to
+        config.meta): its spec (analytics_model_spec), its relation (`this`), whether the run is
         incremental, the run's parameters as SQL (analytics_run_params, from the vars) and the
         temp table of the pending hours its pre-hook claimed (or none). The pg_cron refresh
         function renders the same model file with analytics_refresh_run in its place
@@ -13,7 +14,7 @@
     {%- set incremental = is_incremental() -%}
     {{ return({
         'name': model_name,
-        'spec': analytics_model_spec(model_name),
+        'spec': analytics_model_spec(model_name, declared),
         'target': this,
         'incremental': incremental,
         'params': analytics_run_params(),

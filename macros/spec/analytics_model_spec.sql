@@ -1,108 +1,141 @@
-{% macro analytics_model_spec(model_name) -%}
-    {#- What the analytics_replace strategy and the refresh function need to know about each
-        model they maintain, in refresh (DAG) order:
-        - grain (hour, utc_day, day, week) and so its bucket column;
-        - unique: the grain, one row per these columns in this order: the named constraint
-          <model>_grain_key (analytics_grain_constraint) and the uniqueness test
-          (analytics_unique_combination) are made from it; NULLs are equal when the model has
-          nullable keys (`unique nulls not distinct`);
-        - key_columns, nullable_keys (matched NULL-safely), measures, timestamps, surrogate_id:
-          the unique columns but the bucket, by how the strategy matches them;
-        - build: 'event_sets' (the only model that reads the raw events: one row per slice of
-          an hour with its sorted member key sets), 'sets' (the union of an upstream set table's
-          sets into coarser buckets or fewer dimensions), 'counts' (event counts and exact
-          distinct counts, i.e. the cardinality of the union, of an upstream set table) or
-          'week_counts' (the same for a week, from its daily sets, without building the union);
-        - upstream: the set table read, and its column that nests in this model's bucket;
-        - zone_dependent: its rows depend on var rollup_time_zone;
-        - covers: a table that keeps only the buckets that can still change lists the models
-          reading it, whose windows it must keep complete (analytics_window_sql) and whose
-          buckets it keeps (analytics_prune_kept_sets): the slices keep a few days, the daily
-          type sets the weeks the weekly type rollup can still rebuild. -#}
-    {%- set event_keys = ['project_id', 'event_type'] -%}
-    {%- set counts = ['event_count', 'unique_visitors', 'unique_sessions'] -%}
-    {%- set sets = ['event_count', 'visitor_keys', 'session_keys'] -%}
-    {%- set slices = 'analytics_events_hourly_sets' -%}
-    {%- set specs = {
-        'analytics_events_hourly_sets': {'grain': 'hour', 'build': 'event_sets',
-            'unique': ['hour_bucket', 'day_bucket', 'project_id', 'event_type', 'event_label'],
-            'key_columns': event_keys + ['day_bucket'], 'nullable_keys': ['event_label'],
-            'measures': sets, 'zone_dependent': true,
-            'covers': ['analytics_events_hourly_agg', 'analytics_events_hourly_type_agg',
-                'analytics_events_project_hourly_sets', 'analytics_events_daily_sets']},
-        'analytics_events_hourly_agg': {'grain': 'hour', 'build': 'counts',
-            'upstream': {'model': slices, 'bucket': 'hour_bucket'},
-            'unique': ['hour_bucket', 'project_id', 'event_type', 'event_label'],
-            'key_columns': event_keys, 'nullable_keys': ['event_label'], 'measures': counts,
-            'timestamps': true, 'surrogate_id': true},
-        'analytics_events_hourly_type_agg': {'grain': 'hour', 'build': 'counts',
-            'upstream': {'model': slices, 'bucket': 'hour_bucket'},
-            'unique': ['hour_bucket', 'project_id', 'event_type'],
-            'key_columns': event_keys, 'nullable_keys': [], 'measures': counts,
-            'timestamps': true},
-        'analytics_events_project_hourly_sets': {'grain': 'hour', 'build': 'sets',
-            'upstream': {'model': slices, 'bucket': 'hour_bucket'},
-            'unique': ['project_id', 'hour_bucket'],
-            'key_columns': ['project_id'], 'nullable_keys': [], 'measures': sets},
-        'analytics_events_project_daily_sets': {'grain': 'utc_day', 'build': 'sets',
-            'upstream': {'model': 'analytics_events_project_hourly_sets', 'bucket': 'hour_bucket'},
-            'unique': ['project_id', 'utc_day_bucket'],
-            'key_columns': ['project_id'], 'nullable_keys': [], 'measures': sets},
-        'analytics_events_daily_sets': {'grain': 'day', 'build': 'sets',
-            'upstream': {'model': slices, 'bucket': 'day_bucket'},
-            'unique': ['day_bucket', 'project_id', 'event_type', 'event_label'],
-            'key_columns': event_keys, 'nullable_keys': ['event_label'], 'measures': sets},
-        'analytics_events_daily_type_sets': {'grain': 'day', 'build': 'sets',
-            'upstream': {'model': 'analytics_events_daily_sets', 'bucket': 'day_bucket'},
-            'unique': ['day_bucket', 'project_id', 'event_type'],
-            'key_columns': event_keys, 'nullable_keys': [], 'measures': sets,
-            'covers': ['analytics_events_daily_type_agg', 'analytics_events_weekly_type_agg']},
-        'analytics_events_daily_agg': {'grain': 'day', 'build': 'counts',
-            'upstream': {'model': 'analytics_events_daily_sets', 'bucket': 'day_bucket'},
-            'unique': ['day_bucket', 'project_id', 'event_type', 'event_label'],
-            'key_columns': event_keys, 'nullable_keys': ['event_label'], 'measures': counts,
-            'timestamps': true},
-        'analytics_events_daily_type_agg': {'grain': 'day', 'build': 'counts',
-            'upstream': {'model': 'analytics_events_daily_type_sets', 'bucket': 'day_bucket'},
-            'unique': ['day_bucket', 'project_id', 'event_type'],
-            'key_columns': event_keys, 'nullable_keys': [], 'measures': counts,
-            'timestamps': true},
-        'analytics_events_weekly_agg': {'grain': 'week', 'build': 'week_counts',
-            'upstream': {'model': 'analytics_events_daily_sets', 'bucket': 'day_bucket'},
-            'unique': ['week_bucket', 'project_id', 'event_type', 'event_label'],
-            'key_columns': event_keys, 'nullable_keys': ['event_label'], 'measures': counts,
-            'timestamps': true},
-        'analytics_events_weekly_type_agg': {'grain': 'week', 'build': 'week_counts',
-            'upstream': {'model': 'analytics_events_daily_type_sets', 'bucket': 'day_bucket'},
-            'unique': ['week_bucket', 'project_id', 'event_type'],
-            'key_columns': event_keys, 'nullable_keys': [], 'measures': counts,
-            'timestamps': true},
-    } -%}
+{% macro analytics_model_spec(model_name, declared=none) -%}
+    {#- What the strategy, the hooks, the tests and the refresh function know of a maintained
+        model, read from the one place it is declared: the dict at the top of the model file,
+        `analytics`, which the file gives to config(meta={'analytics': analytics}) (so the
+        project's graph has it) and to analytics_run (`declared`: a unit test has no graph).
+        A model is maintained when it declares:
+        - grain: hour, utc_day, day (rollup time zone) or week (ISO, rollup time zone); its
+          bucket column is <grain>_bucket;
+        - build: event_sets (the slices, the only model that reads the raw events), sets (the
+          union of a finer set table's sets into coarser buckets or fewer dimensions), counts
+          (event counts and exact distinct counts of such a union) or week_counts (the same for
+          a week, from its daily sets, without building the union);
+        - unique: its grain, one row per these columns in this order: the named constraint
+          <model>_grain_key and the uniqueness test are made from it;
+        - nullable_keys (optional): the unique columns that may be NULL, matched NULL-safely
+          (`unique nulls not distinct`);
+        - surrogate_id (optional): the hourly table's id, generated always as identity;
+        - covers (optional): a table that keeps only the buckets that can still change lists the
+          models reading it, whose windows it keeps complete (analytics_window_sql) and whose
+          buckets it keeps (analytics_prune_kept_sets).
+        Derived here: bucket; key_columns (the unique columns but the bucket and the nullable
+        ones, the slices' day_bucket last) and dimensions (the key and nullable columns but
+        day_bucket), by which the strategy matches rows; measures and timestamps (from build);
+        upstream (the maintained model it refs); zone_dependent (a day or week grain, or a
+        day_bucket column). 'all' lists the maintained models in refresh order: each after
+        every model it reads (then by depth and name). -#}
+    {%- if not execute -%}
+        {#- parsing: no graph yet; a model renders with a stand-in, its real spec at run time -#}
+        {{ return([] if model_name == 'all' else {'name': model_name, 'grain': 'hour',
+            'bucket': 'hour_bucket', 'build': 'sets', 'unique': [], 'key_columns': [],
+            'nullable_keys': [], 'dimensions': [], 'measures': [], 'timestamps': false,
+            'zone_dependent': false, 'upstream': {'model': none}}) }}
+    {%- endif -%}
+    {%- set nodes = {} -%}
+    {%- for node in (graph.nodes or {}).values() if node.resource_type == 'model'
+        and node.package_name == project_name and 'analytics' in node.config.meta -%}
+        {%- do nodes.update({node.name: node}) -%}
+    {%- endfor -%}
     {%- if model_name == 'all' -%}
-        {{ return(specs.keys() | list) }}
+        {#- depth: 0 for a model that reads no maintained model, else one more than its upstream -#}
+        {%- set depth = {} -%}
+        {%- for _ in nodes -%}
+            {%- for name, node in nodes.items() if name not in depth -%}
+                {%- set ups = [] -%}
+                {%- for id in node.depends_on.nodes if id.split('.')[-1] in nodes -%}
+                    {%- do ups.append(id.split('.')[-1]) -%}
+                {%- endfor -%}
+                {%- set known_depths = [] -%}
+                {%- for up in ups if up in depth -%}
+                    {%- do known_depths.append(depth[up]) -%}
+                {%- endfor -%}
+                {%- if known_depths | length == ups | length -%}
+                    {%- do depth.update({name: (known_depths | max) + 1 if ups else 0}) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
+        {%- set order = [] -%}
+        {%- for name in nodes | sort -%}
+            {%- do order.append((depth[name], name)) -%}
+        {%- endfor -%}
+        {{ return(order | sort | map(attribute=1) | list) }}
     {%- endif -%}
-    {%- if model_name not in specs -%}
-        {{ exceptions.raise_compiler_error(
-            "incremental_strategy 'analytics_replace' does not know model '" ~ model_name
-            ~ "'; it knows: " ~ (specs.keys() | list | join(', '))) }}
+    {%- if model_name not in nodes and declared is none -%}
+        {{ exceptions.raise_compiler_error("analytics_model_spec: '" ~ model_name
+            ~ "' is not a maintained model (one whose config has meta.analytics); they are: "
+            ~ (nodes.keys() | sort | join(', '))) }}
     {%- endif -%}
-    {%- set spec = specs[model_name] -%}
-    {%- if spec.unique | sort != (spec.key_columns + spec.nullable_keys + [spec.grain ~ '_bucket']) | sort -%}
-        {{ exceptions.raise_compiler_error("analytics_model_spec: the unique columns of '" ~ model_name
-            ~ "' must be its key columns, nullable keys and bucket") }}
+    {%- set declared = nodes[model_name].config.meta.analytics if declared is none else declared -%}
+    {%- set known = ['grain', 'build', 'unique', 'nullable_keys', 'surrogate_id', 'covers'] -%}
+    {%- set grain = declared.get('grain') -%}
+    {%- set build = declared.get('build') -%}
+    {%- set unique = declared.get('unique') or [] -%}
+    {%- set nullable = declared.get('nullable_keys') or [] -%}
+    {%- set bucket = grain ~ '_bucket' -%}
+    {%- set fail = "analytics_model_spec: model '" ~ model_name ~ "' (meta.analytics): " -%}
+    {%- for key in declared if key not in known -%}
+        {{ exceptions.raise_compiler_error(fail ~ "unknown key '" ~ key ~ "'; known: " ~ known | join(', ')) }}
+    {%- endfor -%}
+    {%- if grain not in ('hour', 'utc_day', 'day', 'week') -%}
+        {{ exceptions.raise_compiler_error(fail ~ "grain must be hour, utc_day, day or week, got " ~ grain) }}
+    {%- endif -%}
+    {%- if build not in ('event_sets', 'sets', 'counts', 'week_counts') -%}
+        {{ exceptions.raise_compiler_error(fail ~ "build must be event_sets, sets, counts or week_counts, got " ~ build) }}
+    {%- endif -%}
+    {%- if bucket not in unique or nullable | reject('in', unique) | list
+        or unique | unique | list | length != unique | length -%}
+        {{ exceptions.raise_compiler_error(fail ~ "unique must list distinct columns including "
+            ~ bucket ~ " and every nullable key, got " ~ unique ~ " and " ~ nullable) }}
+    {%- endif -%}
+    {%- for name in declared.get('covers') or [] if nodes and name not in nodes -%}
+        {{ exceptions.raise_compiler_error(fail ~ "covers '" ~ name ~ "', which is not a maintained model") }}
+    {%- endfor -%}
+    {%- set upstream = [] -%}
+    {%- if model_name not in nodes and build != 'event_sets' -%}
+        {{ exceptions.raise_compiler_error(fail ~ "its upstream is found in the project's graph, "
+            ~ "which a unit test does not have: unit-test the slices (build event_sets) only") }}
+    {%- endif -%}
+    {%- set depends_on = nodes[model_name].depends_on.nodes if model_name in nodes else [] -%}
+    {%- for id in depends_on if id.split('.')[-1] in nodes -%}
+        {%- do upstream.append(id.split('.')[-1]) -%}
+    {%- endfor -%}
+    {%- if (build == 'event_sets') != (upstream | length == 0) or upstream | length > 1 -%}
+        {{ exceptions.raise_compiler_error(fail ~ "a build '" ~ build ~ "' model reads "
+            ~ ('no maintained model' if build == 'event_sets' else 'exactly one maintained model')
+            ~ ", it refs " ~ (upstream | join(', ') or 'none')) }}
+    {%- endif -%}
+    {%- set key_columns = [] -%}
+    {%- for column in unique if column not in (bucket, 'day_bucket') and column not in nullable -%}
+        {%- do key_columns.append(column) -%}
+    {%- endfor -%}
+    {%- if 'day_bucket' in unique and bucket != 'day_bucket' -%}
+        {%- do key_columns.append('day_bucket') -%}
     {%- endif -%}
     {%- set dimensions = [] -%}
-    {%- for column in spec.key_columns + spec.nullable_keys if column != 'day_bucket' -%}
+    {%- for column in key_columns + nullable if column != 'day_bucket' -%}
         {%- do dimensions.append(column) -%}
     {%- endfor -%}
-    {%- do spec.update({
+    {%- set sets = build in ('event_sets', 'sets') -%}
+    {%- set spec = {
         'name': model_name,
-        'bucket': spec.grain ~ '_bucket',
-        'grain_constraint': ('unique nulls not distinct (' if spec.nullable_keys else 'unique (')
-            ~ spec.unique | join(', ') ~ ')',
+        'grain': grain,
+        'bucket': bucket,
+        'build': build,
+        'unique': unique,
+        'key_columns': key_columns,
+        'nullable_keys': nullable,
         'dimensions': dimensions,
-        'timestamps': spec.get('timestamps', false),
-        'zone_dependent': spec.get('zone_dependent', spec.grain in ('day', 'week')),
-    }) -%}
+        'measures': ['event_count'] + (['visitor_keys', 'session_keys'] if sets
+            else ['unique_visitors', 'unique_sessions']),
+        'timestamps': not sets,
+        'surrogate_id': declared.get('surrogate_id', false),
+        'upstream': {'model': upstream[0] if upstream else none},
+        'zone_dependent': grain in ('day', 'week') or 'day_bucket' in unique,
+        'grain_constraint': ('unique nulls not distinct (' if nullable else 'unique (')
+            ~ unique | join(', ') ~ ')',
+    } -%}
+    {%- if declared.get('covers') -%}
+        {%- do spec.update({'covers': declared.covers}) -%}
+    {%- endif -%}
     {{ return(spec) }}
 {%- endmacro %}

@@ -1,7 +1,13 @@
+{%- set analytics = {
+    'grain': 'day',
+    'unique': ['day_bucket', 'project_id', 'event_type', 'event_label'],
+    'nullable_keys': ['event_label'],
+    'build': 'counts',
+} -%}
 {{
     config(
+        meta={'analytics': analytics},
         post_hook=[
-            "{{ analytics_grain_constraint() }}",
             "{{ analytics_ensure_index('idx_events_daily_project_day',
                 '(project_id, day_bucket desc)') }}",
         ],
@@ -10,5 +16,22 @@
 
 {#- One row per project, event type, label and day (rollup time zone): the event count and
     the cardinality of the day's sets (analytics_events_daily_sets), so a visitor active in five
-    hours counts once. SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
-{{ analytics_model_sql(analytics_run('analytics_events_daily_agg'), {'upstream': ref('analytics_events_daily_sets')}) }}
+    hours counts once. -#}
+{%- set run = analytics_run('analytics_events_daily_agg', analytics) -%}
+with {{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
+
+final as (
+
+    -- a day's label set has this grain: its counts are its cardinalities
+    select
+        project_id,
+        event_type,
+        event_label,
+        day_bucket,
+        event_count,
+        {{ analytics_set_cardinalities() }}
+    from source_sets
+
+)
+
+select * from final

@@ -1,7 +1,13 @@
+{%- set analytics = {
+    'grain': 'day',
+    'unique': ['day_bucket', 'project_id', 'event_type', 'event_label'],
+    'nullable_keys': ['event_label'],
+    'build': 'sets',
+} -%}
 {{
     config(
+        meta={'analytics': analytics},
         post_hook=[
-            "{{ analytics_grain_constraint() }}",
             "{{ analytics_ensure_index('idx_events_daily_sets_project_type_day',
                 '(project_id, event_type, day_bucket)') }}",
         ],
@@ -9,6 +15,40 @@
 }}
 
 {#- One row per project, event type, label and day (rollup time zone): the union of the day's
-    slices. The daily and weekly rollups and label performance are made from these sets.
-    SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
-{{ analytics_model_sql(analytics_run('analytics_events_daily_sets'), {'upstream': ref('analytics_events_hourly_sets')}) }}
+    slices. The daily and weekly rollups and label performance are made from these sets. -#}
+{%- set run = analytics_run('analytics_events_daily_sets', analytics) -%}
+with {{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'day_bucket') }}
+
+groups as (
+
+    -- one per project, event type, label and day: numbered, so members are de-duplicated on
+    -- (number, key), not on the text dimensions
+    select
+        row_number() over () as group_id,
+        project_id,
+        event_type,
+        event_label,
+        day_bucket,
+        sum(event_count)::bigint as event_count,
+        count(*) as source_rows
+    from source_sets
+    group by project_id, event_type, event_label, day_bucket
+
+),
+
+{{ analytics_union_sets_ctes(run) }}
+
+final as (
+
+    -- the union of the day's slices
+    select
+        groups.project_id,
+        groups.event_type,
+        groups.event_label,
+        groups.day_bucket,
+        groups.event_count,
+        {{- analytics_unioned_sets(run) }}
+
+)
+
+select * from final

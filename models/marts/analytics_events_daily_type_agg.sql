@@ -1,7 +1,12 @@
+{%- set analytics = {
+    'grain': 'day',
+    'unique': ['day_bucket', 'project_id', 'event_type'],
+    'build': 'counts',
+} -%}
 {{
     config(
+        meta={'analytics': analytics},
         post_hook=[
-            "{{ analytics_grain_constraint() }}",
             "{{ analytics_ensure_index('idx_events_daily_type_project_day',
                 '(project_id, day_bucket desc)') }}",
         ],
@@ -10,5 +15,21 @@
 
 {#- One row per project, event type and day (rollup time zone), every label together: the
     union of the day's sets over labels (a visitor who saw two labels counts once). The daily
-    event series by type reads these stored rows. SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
-{{ analytics_model_sql(analytics_run('analytics_events_daily_type_agg'), {'upstream': ref('analytics_events_daily_type_sets')}) }}
+    event series by type reads these stored rows. -#}
+{%- set run = analytics_run('analytics_events_daily_type_agg', analytics) -%}
+with {{ analytics_import_ctes(run, ref('analytics_events_daily_type_sets'), 'day_bucket') }}
+
+final as (
+
+    -- a day's type set has this grain: its counts are its cardinalities
+    select
+        project_id,
+        event_type,
+        day_bucket,
+        event_count,
+        {{ analytics_set_cardinalities() }}
+    from source_sets
+
+)
+
+select * from final

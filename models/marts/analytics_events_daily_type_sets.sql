@@ -1,15 +1,47 @@
-{{
-    config(
-        post_hook=[
-            "{{ analytics_grain_constraint() }}",
-        ],
-    )
-}}
+{%- set analytics = {
+    'grain': 'day',
+    'unique': ['day_bucket', 'project_id', 'event_type'],
+    'covers': ['analytics_events_daily_type_agg', 'analytics_events_weekly_type_agg'],
+    'build': 'sets',
+} -%}
+{{ config(meta={'analytics': analytics}) }}
 
 {#- One row per project, event type and day (rollup time zone), every label together: the union
     of the day's label sets. The daily per-type rollup is its cardinality, and the weekly
     per-type rollup counts a week of these (far fewer keys than the label sets). Kept for the
     weeks the weekly rollup can still rebuild (analytics_prune_kept_sets); an older day a late
-    change or a re-aggregation reaches is unioned from the label sets again, with its week.
-    SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
-{{ analytics_model_sql(analytics_run('analytics_events_daily_type_sets'), {'upstream': ref('analytics_events_daily_sets')}) }}
+    change or a re-aggregation reaches is unioned from the label sets again, with its week. -#}
+{%- set run = analytics_run('analytics_events_daily_type_sets', analytics) -%}
+with {{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
+
+groups as (
+
+    -- one per project, event type and day, over every label: numbered, so members are
+    -- de-duplicated on (number, key), not on the text dimensions
+    select
+        row_number() over () as group_id,
+        project_id,
+        event_type,
+        day_bucket,
+        sum(event_count)::bigint as event_count,
+        count(*) as source_rows
+    from source_sets
+    group by project_id, event_type, day_bucket
+
+),
+
+{{ analytics_union_sets_ctes(run) }}
+
+final as (
+
+    -- the union of the day's label sets
+    select
+        groups.project_id,
+        groups.event_type,
+        groups.day_bucket,
+        groups.event_count,
+        {{- analytics_unioned_sets(run) }}
+
+)
+
+select * from final

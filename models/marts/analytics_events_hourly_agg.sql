@@ -1,8 +1,14 @@
+{%- set analytics = {
+    'grain': 'hour',
+    'unique': ['hour_bucket', 'project_id', 'event_type', 'event_label'],
+    'nullable_keys': ['event_label'], 'surrogate_id': true,
+    'build': 'counts',
+} -%}
 {{
     config(
+        meta={'analytics': analytics},
         post_hook=[
             "{{ analytics_ensure_identity('id') }}",
-            "{{ analytics_grain_constraint() }}",
             "{{ analytics_ensure_index('idx_events_hourly_project_hour',
                 '(project_id, hour_bucket desc)') }}",
             "{{ analytics_ensure_index('idx_events_hourly_type_hour',
@@ -15,6 +21,74 @@
 
 {#- One row per project, event type, label and completed UTC hour: the event count and the
     cardinality of the hour's visitor and session sets, made from the hour's slices
-    (analytics_events_hourly_sets), never from the raw events. SQL:
-    macros/build/analytics_sets_rollup_sql.sql, which the pg_cron refresh function renders too. -#}
-{{ analytics_model_sql(analytics_run('analytics_events_hourly_agg'), {'upstream': ref('analytics_events_hourly_sets')}) }}
+    (analytics_events_hourly_sets), never from the raw events. -#}
+{%- set run = analytics_run('analytics_events_hourly_agg', analytics) -%}
+{%- set tz = analytics_time_zone() -%}
+with {{ analytics_window_ctes(run) }}
+
+source_sets as (
+
+    -- the window's slices, whole hours told from hours split between two days
+    select
+        source_sets.project_id,
+        source_sets.event_type,
+        source_sets.event_label,
+        {{ analytics_bucket_sql(run.spec.grain, 'source_sets.hour_bucket') }} as hour_bucket,
+        source_sets.hour_bucket >= source_sets.day_bucket
+        and source_sets.hour_bucket + interval '1 hour' <= (
+            source_sets.day_bucket at time zone '{{ tz }}' + interval '1 day'
+        ) at time zone '{{ tz }}' as whole_hour,
+        {{ analytics_set_columns('source_sets') }}
+    from {{ ref('analytics_events_hourly_sets') }} as source_sets
+    where {{ analytics_in_window(run, 'source_sets.hour_bucket') }}
+
+),
+
+split_hours as (
+
+    -- the hours split between two days of the rollup zone (Asia/Kolkata's), one per project,
+    -- event type, label and UTC hour: numbered, so members are de-duplicated on (number, key)
+    select
+        row_number() over () as group_id,
+        project_id,
+        event_type,
+        event_label,
+        hour_bucket,
+        sum(event_count)::bigint as event_count,
+        count(*) as source_rows
+    from source_sets
+    where not whole_hour
+    group by project_id, event_type, event_label, hour_bucket
+
+),
+
+{{ analytics_union_sets_ctes(run, groups='split_hours', split_hours=true) }}
+
+final as (
+
+    -- the id: generated always as identity, numbered here on a first build only
+    select
+        {{ 'null::bigint' if run.incremental else 'row_number() over ()' }} as id,
+        split_hours.project_id,
+        split_hours.event_type,
+        split_hours.event_label,
+        split_hours.hour_bucket,
+        split_hours.event_count,
+        {{- analytics_unioned_sets(run, groups='split_hours') }}
+    union all
+    -- an hour that lies in one day of the rollup zone is one slice: counted as it is
+    select
+        {{ 'null::bigint' if run.incremental
+            else '(select count(*) from split_hours) + row_number() over ()' }} as id,
+        source_sets.project_id,
+        source_sets.event_type,
+        source_sets.event_label,
+        source_sets.hour_bucket,
+        source_sets.event_count,
+        {{ analytics_set_cardinalities('source_sets') }}
+    from source_sets
+    where source_sets.whole_hour
+
+)
+
+select * from final

@@ -1,14 +1,76 @@
-{{
-    config(
-        post_hook=[
-            "{{ analytics_grain_constraint() }}",
-        ],
-    )
-}}
+{%- set analytics = {
+    'grain': 'hour',
+    'unique': ['hour_bucket', 'day_bucket', 'project_id', 'event_type', 'event_label'],
+    'nullable_keys': ['event_label'],
+    'covers': ['analytics_events_hourly_agg', 'analytics_events_hourly_type_agg',
+        'analytics_events_project_hourly_sets', 'analytics_events_daily_sets'],
+    'build': 'event_sets',
+} -%}
+{{ config(meta={'analytics': analytics}) }}
 
 {#- One row per project, event type, label, UTC hour and day (rollup time zone): the slice of
     an hour that lies in one day, with its event count and its distinct visitors and sessions as
     sorted arrays of 128-bit keys. The only model that reads the raw events, for the run's window of
     hours; every other table is a union of these sets. Kept for the days the lookback can still
-    change (analytics_prune_kept_sets). SQL: macros/build/analytics_event_sets_sql.sql. -#}
-{{ analytics_model_sql(analytics_run('analytics_events_hourly_sets'), {'events': ref('stg_analytics_events')}) }}
+    change (analytics_prune_kept_sets). -#}
+{%- set run = analytics_run('analytics_events_hourly_sets', analytics) -%}
+with {{ analytics_windowed_events_sql(ref('stg_analytics_events'), run) }},
+
+keyed_events as (
+
+    select
+        -- lead the grouping so the sort compares bigints and timestamps, not texts, and the
+        -- rows come out clustered by project and hour (what dashboards read); the real keys
+        -- follow them
+        hashtextextended(windowed_events.project_id, 0) as project_hash,
+        hashtextextended(
+            windowed_events.event_type || '/' || coalesce(windowed_events.event_label, ''), 0
+        ) as label_hash,
+        windowed_events.project_id,
+        windowed_events.event_type,
+        windowed_events.event_label,
+        {{ analytics_bucket_sql('hour', 'windowed_events.created_at') }} as hour_bucket,
+        {{ analytics_bucket_sql('day', 'windowed_events.created_at') }} as day_bucket,
+        {{ analytics_member_digest('windowed_events.visitor_id') }} as visitor_key,
+        {{ analytics_member_digest('windowed_events.session_id') }} as session_key
+    from windowed_events
+
+),
+
+final as (
+
+    -- one slice per project, event type, label, UTC hour and day of the rollup zone (an hour
+    -- is one slice, or two in a zone such as Asia/Kolkata whose days start at :30), its
+    -- members as sorted, de-duplicated key sets
+    select
+        project_id,
+        event_type,
+        event_label,
+        hour_bucket,
+        day_bucket,
+        count(*) as event_count,
+        coalesce(
+            array_agg(distinct visitor_key order by visitor_key) filter (
+                where visitor_key is not null
+            ),
+            '{}'
+        ) as visitor_keys,
+        coalesce(
+            array_agg(distinct session_key order by session_key) filter (
+                where session_key is not null
+            ),
+            '{}'
+        ) as session_keys
+    from keyed_events
+    group by
+        project_hash,
+        hour_bucket,
+        label_hash,
+        project_id,
+        event_type,
+        event_label,
+        day_bucket
+
+)
+
+select * from final

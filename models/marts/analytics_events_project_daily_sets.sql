@@ -1,7 +1,12 @@
+{%- set analytics = {
+    'grain': 'utc_day',
+    'unique': ['project_id', 'utc_day_bucket'],
+    'build': 'sets',
+} -%}
 {{
     config(
+        meta={'analytics': analytics},
         post_hook=[
-            "{{ analytics_grain_constraint() }}",
             "{{ analytics_ensure_index('idx_events_project_daily_sets_day',
                 '(utc_day_bucket)') }}",
         ],
@@ -9,6 +14,36 @@
 }}
 
 {#- One row per project and UTC day, every type and label together: the union of the day's
-    project hourly sets. The exact KPI reads a range's whole UTC days here.
-    SQL: macros/build/analytics_sets_rollup_sql.sql. -#}
-{{ analytics_model_sql(analytics_run('analytics_events_project_daily_sets'), {'upstream': ref('analytics_events_project_hourly_sets')}) }}
+    project hourly sets. The exact KPI reads a range's whole UTC days here. -#}
+{%- set run = analytics_run('analytics_events_project_daily_sets', analytics) -%}
+with {{ analytics_import_ctes(run, ref('analytics_events_project_hourly_sets'), 'hour_bucket') }}
+
+groups as (
+
+    -- one per project and UTC day: numbered, so members are de-duplicated on (number, key),
+    -- not on the project id
+    select
+        row_number() over () as group_id,
+        project_id,
+        utc_day_bucket,
+        sum(event_count)::bigint as event_count,
+        count(*) as source_rows
+    from source_sets
+    group by project_id, utc_day_bucket
+
+),
+
+{{ analytics_union_sets_ctes(run) }}
+
+final as (
+
+    -- the union of the day's project hourly sets
+    select
+        groups.project_id,
+        groups.utc_day_bucket,
+        groups.event_count,
+        {{- analytics_unioned_sets(run) }}
+
+)
+
+select * from final

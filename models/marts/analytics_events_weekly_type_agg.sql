@@ -1,7 +1,12 @@
+{%- set analytics = {
+    'grain': 'week',
+    'unique': ['week_bucket', 'project_id', 'event_type'],
+    'build': 'week_counts',
+} -%}
 {{
     config(
+        meta={'analytics': analytics},
         post_hook=[
-            "{{ analytics_grain_constraint() }}",
             "{{ analytics_ensure_index('idx_events_weekly_type_project_week',
                 '(project_id, week_bucket desc)') }}",
         ],
@@ -10,5 +15,35 @@
 
 {#- One row per project, event type and ISO week (rollup time zone), every label together:
     the weekly event series by type, from the week's daily type sets, each member counted on
-    the first day it appears. SQL: macros/build/analytics_sets_rollup_sql.sql (build 'week_counts'). -#}
-{{ analytics_model_sql(analytics_run('analytics_events_weekly_type_agg'), {'upstream': ref('analytics_events_daily_type_sets')}) }}
+    the first day it appears. -#}
+{%- set run = analytics_run('analytics_events_weekly_type_agg', analytics) -%}
+with {{ analytics_import_ctes(run, ref('analytics_events_daily_type_sets'), 'day_bucket') }}
+
+days as (
+
+    -- one per project, event type and ISO week: its seven daily type sets side by side
+    select
+        project_id,
+        event_type,
+        week_bucket,
+        sum(event_count)::bigint as event_count
+        {{- analytics_week_day_sets() }}
+    from source_sets
+    group by project_id, event_type, week_bucket
+
+),
+
+final as (
+
+    -- each member counted on the first day of the week it appears, over every label
+    select
+        project_id,
+        event_type,
+        week_bucket,
+        event_count,
+        {{ analytics_first_day_counts() }}
+    from days
+
+)
+
+select * from final

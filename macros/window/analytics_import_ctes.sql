@@ -1,0 +1,27 @@
+{% macro analytics_import_ctes(run, upstream, column) -%}
+    {#- A model's import CTEs when it is made from a finer set table: analytics_window_ctes
+        (`run_window`, [`extra_buckets`]) and `source_sets`, the rows of `upstream` whose bucket
+        `column` lies in the window (analytics_in_window), with the model's dimensions
+        (spec.dimensions), its bucket (`column` truncated to the model's grain), for a weekly
+        model the ISO day of the week (day_of_week, analytics_week_day_sets), and the set
+        measures (analytics_set_columns). Ends with a comma. -#}
+    {%- set spec = run.spec -%}
+    {%- set tz = analytics_time_zone() -%}
+{{ analytics_window_ctes(run) }}
+
+source_sets as (
+
+    select
+        {%- for dimension in spec.dimensions %}
+        source_sets.{{ dimension }},
+        {%- endfor %}
+        {{ analytics_bucket_sql(spec.grain, 'source_sets.' ~ column) }} as {{ spec.bucket }},
+        {%- if spec.build == 'week_counts' %}
+        extract(isodow from source_sets.{{ column }} at time zone '{{ tz }}')::int as day_of_week,
+        {%- endif %}
+        {{ analytics_set_columns('source_sets') }}
+    from {{ upstream }} as source_sets
+    where {{ analytics_in_window(run, 'source_sets.' ~ column) }}
+
+),
+{%- endmacro %}

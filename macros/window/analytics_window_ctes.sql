@@ -1,0 +1,22 @@
+{% macro analytics_window_ctes(run) -%}
+    {#- The CTE `run_window` (analytics_window_sql: the one row [window_start, window_end) whose
+        buckets this run rebuilds) and, when the run claimed pending hours, `extra_buckets`
+        (analytics_extra_buckets_sql: the older buckets holding them), each with its trailing
+        comma, for a model's `with`. `run` is analytics_run(). -#}
+    {%- set spec = run.spec -%}
+run_window as (
+
+    {{ analytics_window_sql(run.target, run.params, run.incremental, spec.grain, spec.bucket,
+        spec.get('covers')) }}
+
+),
+{%- if run.claimed %}
+
+extra_buckets as (
+
+    {{ analytics_extra_buckets_sql(run.claimed, spec.grain, covers=spec.get('covers'),
+        target=run.target) }}
+
+),
+{%- endif %}
+{%- endmacro %}
