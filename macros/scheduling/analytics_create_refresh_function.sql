@@ -1,9 +1,10 @@
 {% macro analytics_create_refresh_function() -%}
     {#- on-run-end of `dbt run` / `dbt build`: (re)creates <schema>.analytics_refresh_aggregates(),
-        the function the pg_cron job calls. Its body is rendered from the same macros as the
-        models and their incremental strategy (window, aggregation, replace), in DAG order, in
-        one transaction under the same advisory lock, so the scheduled job and `dbt run` cannot
-        drift apart. Parameter defaults are the vars of the run that created it. -#}
+        the function the pg_cron job calls. Each step is a model file itself, rendered with the
+        function's parameters for the vars (analytics_render_model), then the same window and
+        replace strategy as the model's incremental run, in refresh order, in one transaction
+        under the same advisory lock, so the scheduled job and `dbt run` cannot drift apart.
+        Parameter defaults are the vars of the run that created it. -#}
     {%- if flags.WHICH not in ('run', 'build') -%}
         {{ return('select 1') }}
     {%- endif -%}

@@ -22,8 +22,8 @@
         ones, the slices' day_bucket last) and dimensions (the key and nullable columns but
         day_bucket), by which the strategy matches rows; measures and timestamps (from build);
         upstream (the maintained model it refs); zone_dependent (a day or week grain, or a
-        day_bucket column). 'all' lists the maintained models in refresh order: each after
-        every model it reads (then by depth and name). -#}
+        day_bucket column). 'all' lists the maintained models in refresh order: hours, UTC
+        days, days, weeks, and within a grain each after every model it reads. -#}
     {%- if not execute -%}
         {#- parsing: no graph yet; a model renders with a stand-in, its real spec at run time -#}
         {{ return([] if model_name == 'all' else {'name': model_name, 'grain': 'hour',
@@ -54,11 +54,23 @@
                 {%- endif -%}
             {%- endfor -%}
         {%- endfor -%}
+        {%- set rank = {'hour': 0, 'utc_day': 1, 'day': 2, 'week': 3} -%}
         {%- set order = [] -%}
         {%- for name in nodes | sort -%}
-            {%- do order.append((depth[name], name)) -%}
+            {%- do order.append((rank.get(nodes[name].config.meta.analytics.get('grain'), 4),
+                depth[name], name)) -%}
         {%- endfor -%}
-        {{ return(order | sort | map(attribute=1) | list) }}
+        {%- set names = order | sort | map(attribute=2) | list -%}
+        {#- (a coarser grain is never read by a finer one; should it be, refuse rather than
+            refresh a model before what it reads) -#}
+        {%- for name in names -%}
+            {%- for id in nodes[name].depends_on.nodes if id.split('.')[-1] in nodes
+                and names.index(id.split('.')[-1]) > names.index(name) -%}
+                {{ exceptions.raise_compiler_error("analytics_model_spec: " ~ name ~ " reads "
+                    ~ id.split('.')[-1] ~ ", a coarser grain") }}
+            {%- endfor -%}
+        {%- endfor -%}
+        {{ return(names) }}
     {%- endif -%}
     {%- if model_name not in nodes and declared is none -%}
         {{ exceptions.raise_compiler_error("analytics_model_spec: '" ~ model_name

@@ -3,7 +3,7 @@
         vanished are deleted, rows whose measures changed are updated (updated_at moves only
         then), new rows are inserted (created_at = updated_at = now()). Nullable keys (the label)
         are matched NULL-safely. Buckets outside the window are not touched. `spec` is the
-        model's entry of analytics_model_spec. Returns one row: rows_removed, rows_changed,
+        model's analytics_model_spec. Returns one row: rows_removed, rows_changed,
         rows_added (into plpgsql variables when `into` is given). -#}
     {%- set bucket = spec.bucket -%}
     {%- set keys = spec.key_columns -%}

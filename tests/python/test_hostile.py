@@ -9,10 +9,11 @@ import datetime as dt
 import json
 import re
 import secrets
+import shutil
 
 import psycopg
 import pytest
-from analytics_db import connect, create_raw_table, dbt
+from analytics_db import ROOT, connect, create_raw_table, dbt
 from conftest import Project, ts
 from oracle import truth
 from psycopg import sql
@@ -428,3 +429,54 @@ def test_application_inserts_never_wait_or_deadlock(project: Project) -> None:
     at = ts("2026-03-01 13:05")
     project.refresh(at)
     check_all(project, at, "UTC")
+
+
+DECLARATION = re.compile(r"\{%- set analytics = \{\n.*?\n\} -%\}\n", re.S)
+
+
+@pytest.mark.parametrize(("model", "change", "message"), [
+    ("analytics_events_daily_sets", ("'grain': 'day'", "'grain': 'month'"),
+     "grain must be hour, utc_day, day or week, got month"),
+    ("analytics_events_daily_sets", ("'build': 'sets'", "'build': 'sets', 'grian': 'day'"),
+     "unknown key 'grian'"),
+    ("analytics_events_daily_sets", ("'unique': ['day_bucket', 'project_id', 'event_type', "
+                                     "'event_label']",
+                                     "'unique': ['day_bucket', 'project_id', 'event_type']"),
+     "unique must list distinct columns including day_bucket and every nullable key"),
+    ("analytics_events_daily_sets", ("'unique': ['day_bucket',", "'unique': ['hour_bucket',"),
+     "unique must list distinct columns including day_bucket"),
+    ("analytics_events_daily_type_sets", ("'analytics_events_weekly_type_agg'",
+                                          "'analytics_events_hourly_live'"),
+     "covers 'analytics_events_hourly_live', which is not a maintained model"),
+    ("analytics_events_daily_agg", ("'build': 'counts'", "'build': 'event_sets'"),
+     "a build 'event_sets' model reads no maintained model, it refs analytics_events_daily_sets"),
+    ("analytics_events_weekly_agg", ("analytics_run('analytics_events_weekly_agg'",
+                                     "analytics_run('analytics_events_daily_agg'"),
+     "is called in model 'analytics_events_weekly_agg': pass the model's own name"),
+])
+def test_a_wrong_model_declaration_is_refused_by_name(project: Project, tmp_path, model: str,
+                                                      change: tuple[str, str],
+                                                      message: str) -> None:
+    """What a model is, declared once at the top of its file (meta.analytics), is checked before
+    any SQL runs: a grain, key or build that would make wrong SQL stops the compile with what
+    is wrong, in a copy of the project with that one declaration changed."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for part in ("dbt_project.yml", "models", "macros", "tests", "seeds", "packages.yml"):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, copy / part)
+        elif source.exists():
+            shutil.copy(source, copy / part)
+    path = copy / "models" / "marts" / f"{model}.sql"
+    text = path.read_text()
+    old, new = change
+    assert old in text, f"{model} no longer has {old}"
+    path.write_text(text.replace(old, new, 1))
+    assert DECLARATION.match(path.read_text()), "the declaration opens the model file"
+    result = dbt(["compile", "--project-dir", str(copy), "--select", model], project.schema,
+                 target_path=str(tmp_path / "target"), check=False)
+    assert result.returncode != 0
+    assert message in result.stdout, result.stdout[-3000:]
+    # the project as it is compiles the same model
+    dbt(["compile", "--select", model], project.schema, target_path=str(tmp_path / "ok"))
