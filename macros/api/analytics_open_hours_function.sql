@@ -4,7 +4,9 @@
         aggregated from the raw events. SECURITY DEFINER because API users cannot read the raw
         table; it therefore applies the tenant rule itself (analytics_tenant_rule, the
         policies' expressions); sessions that did not SET ROLE to an API role, and
-        service_role, see every project. -#}
+        service_role, see every project. The stored hours count the cardinality of their key
+        sets (analytics_member_digest); one open hour counts its distinct ids directly, which
+        is the same number but for a digest collision (README › Member sets). -#}
     {%- set private = analytics_private_schema() -%}
     {%- set fn = private ~ '.' ~ analytics_private_name('analytics_open_hours', this.schema) -%}
     {%- set events = ref('stg_analytics_events') -%}
@@ -28,7 +30,7 @@ as $fn$
         events.project_id,
         events.event_type,
         events.event_label,
-        date_trunc('hour', events.created_at, 'UTC') as hour_bucket,
+        {{ analytics_bucket_sql('hour', 'events.created_at') }} as hour_bucket,
         count(*) as event_count,
         count(distinct events.visitor_id) as unique_visitors,
         count(distinct events.session_id) as unique_sessions

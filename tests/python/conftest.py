@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -26,6 +27,18 @@ def ts(text: str) -> dt.datetime:
     """'2026-03-01 10:00' (UTC unless an offset is given) as an aware datetime."""
     value = dt.datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def project_copy(into: Path) -> Path:
+    """A copy of the dbt project (what dbt reads) in `into`, to change one file and run it."""
+    copy = into / "project"
+    copy.mkdir()
+    for part in ("dbt_project.yml", "models", "macros", "tests", "seeds"):
+        if (ROOT / part).is_dir():
+            shutil.copytree(ROOT / part, copy / part)
+        else:
+            shutil.copy(ROOT / part, copy / part)
+    return copy
 
 
 class Project:

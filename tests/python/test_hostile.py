@@ -5,16 +5,16 @@ against the real PostgreSQL, and compares with the plain-Python oracle where num
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 import re
 import secrets
-import shutil
 
 import psycopg
 import pytest
 from analytics_db import ROOT, connect, create_raw_table, dbt
-from conftest import Project, ts
+from conftest import Project, project_copy, ts
 from oracle import truth
 from psycopg import sql
 from security import ALICE, APP_TABLES, as_identity, load_identities
@@ -431,52 +431,64 @@ def test_application_inserts_never_wait_or_deadlock(project: Project) -> None:
     check_all(project, at, "UTC")
 
 
+
+
 DECLARATION = re.compile(r"\{%- set analytics = \{\n.*?\n\} -%\}\n", re.S)
-
-
-@pytest.mark.parametrize(("model", "change", "message"), [
-    ("analytics_events_daily_sets", ("'grain': 'day'", "'grain': 'month'"),
+# (model, its declaration changed, the error that must name what is wrong)
+WRONG_DECLARATIONS = [
+    ("analytics_events_daily_sets", {"grain": "month"},
      "grain must be hour, utc_day, day or week, got month"),
-    ("analytics_events_daily_sets", ("'build': 'sets'", "'build': 'sets', 'grian': 'day'"),
-     "unknown key 'grian'"),
-    ("analytics_events_daily_sets", ("'unique': ['day_bucket', 'project_id', 'event_type', "
-                                     "'event_label']",
-                                     "'unique': ['day_bucket', 'project_id', 'event_type']"),
-     "unique must list distinct columns including day_bucket and every nullable key"),
-    ("analytics_events_daily_sets", ("'unique': ['day_bucket',", "'unique': ['hour_bucket',"),
+    ("analytics_events_daily_sets", {"grian": "day"}, "unknown key 'grian'"),
+    ("analytics_events_weekly_agg", {"unique": ["week_bucket", "project_id", "event_type"]},
+     "unique must list distinct columns including week_bucket and every nullable key"),
+    ("analytics_events_daily_agg", {"unique": ["hour_bucket", "project_id", "event_type",
+                                               "event_label"]},
      "unique must list distinct columns including day_bucket"),
-    ("analytics_events_daily_type_sets", ("'analytics_events_weekly_type_agg'",
-                                          "'analytics_events_hourly_live'"),
+    ("analytics_events_daily_agg", {"unique": ["day_bucket", "project_id", "project_id",
+                                               "event_label"]},
+     "unique must list distinct columns"),
+    ("analytics_events_hourly_sets", {"covers": ["analytics_events_hourly_live"]},
      "covers 'analytics_events_hourly_live', which is not a maintained model"),
-    ("analytics_events_daily_agg", ("'build': 'counts'", "'build': 'event_sets'"),
-     "a build 'event_sets' model reads no maintained model, it refs analytics_events_daily_sets"),
-    ("analytics_events_weekly_agg", ("analytics_run('analytics_events_weekly_agg'",
-                                     "analytics_run('analytics_events_daily_agg'"),
-     "is called in model 'analytics_events_weekly_agg': pass the model's own name"),
-])
-def test_a_wrong_model_declaration_is_refused_by_name(project: Project, tmp_path, model: str,
-                                                      change: tuple[str, str],
-                                                      message: str) -> None:
+    ("analytics_events_project_daily_sets", {"build": "event_sets"},
+     "a build 'event_sets' model reads no maintained model, it refs "
+     "analytics_events_project_hourly_sets"),
+    ("analytics_events_hourly_sets", {"build": "sets"},
+     "a build 'sets' model reads exactly one maintained model, it refs none"),
+]
+
+
+@pytest.mark.parametrize(("model", "change", "message"), WRONG_DECLARATIONS)
+def test_a_wrong_model_declaration_is_refused_by_name(project: Project, model: str,
+                                                      change: dict, message: str) -> None:
     """What a model is, declared once at the top of its file (meta.analytics), is checked before
-    any SQL runs: a grain, key or build that would make wrong SQL stops the compile with what
-    is wrong, in a copy of the project with that one declaration changed."""
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for part in ("dbt_project.yml", "models", "macros", "tests", "seeds", "packages.yml"):
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, copy / part)
-        elif source.exists():
-            shutil.copy(source, copy / part)
-    path = copy / "models" / "marts" / f"{model}.sql"
-    text = path.read_text()
-    old, new = change
-    assert old in text, f"{model} no longer has {old}"
-    path.write_text(text.replace(old, new, 1))
-    assert DECLARATION.match(path.read_text()), "the declaration opens the model file"
-    result = dbt(["compile", "--project-dir", str(copy), "--select", model], project.schema,
-                 target_path=str(tmp_path / "target"), check=False)
+    any SQL is made from it: a grain, key or build that would make wrong SQL stops with what is
+    wrong. The declaration as the model file has it, with one entry changed, is given to
+    analytics_model_spec as analytics_run gives it."""
+    text = (ROOT / "models" / "marts" / f"{model}.sql").read_text()
+    declared = DECLARATION.match(text)
+    assert declared, f"{model}: the declaration opens the model file"
+    python = declared.group(0)[len("{%- set analytics = "):-len(" -%}\n")]
+    spec = ast.literal_eval(python.replace("true", "True"))  # the dict the model declares
+    args = {"model_name": model, "declared": {**spec, **change}}
+    ok = dbt(["run-operation", "analytics_model_spec", "--args",
+              json.dumps({"model_name": model, "declared": spec})], project.schema, check=False)
+    assert ok.returncode == 0, ok.stdout[-3000:]
+    result = dbt(["run-operation", "analytics_model_spec", "--args", json.dumps(args)],
+                 project.schema, check=False)
     assert result.returncode != 0
     assert message in result.stdout, result.stdout[-3000:]
-    # the project as it is compiles the same model
-    dbt(["compile", "--select", model], project.schema, target_path=str(tmp_path / "ok"))
+
+
+def test_a_model_that_names_another_in_analytics_run_stops_the_parse(project: Project,
+                                                                       tmp_path) -> None:
+    copy = project_copy(tmp_path)
+    path = copy / "models" / "marts" / "analytics_events_weekly_type_agg.sql"
+    text = path.read_text()
+    assert "analytics_run('analytics_events_weekly_type_agg'" in text
+    path.write_text(text.replace("analytics_run('analytics_events_weekly_type_agg'",
+                                 "analytics_run('analytics_events_daily_type_agg'"))
+    result = dbt(["parse", "--project-dir", str(copy)], project.schema,
+                 target_path=str(tmp_path / "target"), check=False)
+    assert result.returncode != 0
+    assert ("analytics_run('analytics_events_daily_type_agg') is called in model "
+            "'analytics_events_weekly_type_agg': pass the model's own name") in result.stdout

@@ -13,8 +13,8 @@ import random
 
 import pytest
 from analytics_db import dbt
-from conftest import Project, ts
-from oracle import hour_of
+from conftest import Project, project_copy, ts
+from oracle import hour_of, key_sets
 from psycopg import sql
 from test_rollups import check_all, make_events
 
@@ -211,3 +211,102 @@ def test_no_aggregate_holds_a_plaintext_id(project: Project) -> None:
                 project.ident, sql.Identifier(table), sql.Identifier(column)),
             ([f"%{i}%" for i in sorted(ids)],)).fetchone()[0]
         assert found == 0, (table, column)
+
+
+NEW_GRAIN = """{%- set analytics = {
+    'grain': 'week',
+    'unique': ['project_id', 'week_bucket'],
+    'build': 'week_counts',
+} -%}
+{{ config(meta={'analytics': analytics}) }}
+
+{#- One row per project and ISO week (rollup time zone), every type and label together: a grain
+    that is not in the project, added as a newcomer would add it. -#}
+{%- set run = analytics_run('analytics_events_project_weekly_agg', analytics) -%}
+with {{ analytics_import_ctes(run, ref('analytics_events_project_daily_sets'), 'utc_day_bucket') }}
+
+days as (
+
+    select
+        project_id,
+        week_bucket,
+        sum(event_count)::bigint as event_count
+        {{- analytics_week_day_sets() }}
+    from source_sets
+    group by project_id, week_bucket
+
+),
+
+final as (
+
+    select
+        project_id,
+        week_bucket,
+        event_count,
+        {{ analytics_first_day_counts() }}
+    from days
+
+)
+
+select * from final
+"""
+
+NEW_GRAIN_YML = """
+  - name: analytics_events_project_weekly_agg
+    description: One row per project and ISO week, every type and label together.
+    data_tests:
+      - analytics_unique_combination
+"""
+
+
+def test_a_new_grain_is_one_model_file_and_its_yml_entry(project: Project, tmp_path) -> None:
+    """Adding a grain touches two files: the model (its declaration and its SQL) and its yml
+    entry. The strategy, the constraint, the uniqueness test, the late-change claims and the
+    refresh function follow from the declaration: dbt build, a later dbt run and the pg_cron
+    function all leave the new table equal to the oracle (weeks in UTC from the UTC-day sets)."""
+    copy = project_copy(tmp_path)
+    (copy / "models" / "marts" / "analytics_events_project_weekly_agg.sql").write_text(NEW_GRAIN)
+    yml = copy / "models" / "marts" / "_marts__models.yml"
+    text = yml.read_text()
+    assert "\nmodels:\n" in text
+    yml.write_text(text.replace("\nmodels:\n", "\nmodels:" + NEW_GRAIN_YML, 1))
+    start, as_of = ts("2026-03-02 00:00"), ts("2026-03-12 05:10")
+    rng = random.Random(13)
+    rows = make_events(rng, start, as_of - dt.timedelta(hours=1))
+    project.insert(rows)
+    variables = {"app_schema": project.schema, "policy_schema": f"{project.schema}_private",
+                 "as_of": as_of.isoformat(), "backfill_days": 14}
+    target = str(tmp_path / "target")
+
+    def expected() -> dict:
+        sets = key_sets(project.raw_rows(), as_of, "week", dims=("project_id",))
+        return {k: (n, len(v), len(s)) for k, (n, v, s) in sets.items()}
+
+    def stored() -> dict:
+        rows = project.table_rows("analytics_events_project_weekly_agg", (
+            "project_id", "week_bucket", "event_count", "unique_visitors", "unique_sessions"))
+        return {r[:2]: r[2:] for r in rows}
+
+    out = dbt(["build", "--project-dir", str(copy), "--exclude", "resource_type:seed"],
+              project.schema, variables, target_path=target).stdout
+    assert "analytics_unique_combination_analytics_events_project_weekly_agg" in out
+    assert stored() == expected()
+    constraint = project.conn.execute(
+        "select pg_get_constraintdef(oid) from pg_constraint where conname = %s",
+        ("analytics_events_project_weekly_agg_grain_key",)).fetchone()
+    assert constraint == ("UNIQUE (project_id, week_bucket)",)
+    # a late event in the next run's lookback (the hour before as_of's), a visitor and a
+    # session not seen that week: the function's run adds them
+    project.insert([{"project_id": "p2", "visitor_id": "late", "session_id": "late-s",
+                     "event_type": "impression", "event_label": "hero",
+                     "created_at": as_of - dt.timedelta(minutes=40)}])
+    later = as_of + dt.timedelta(hours=1)
+    before = stored()
+    result = project.refresh(later)
+    assert "analytics_events_project_weekly_agg" in result
+    as_of = later
+    assert stored() == expected() != before
+    # and dbt run on the same as_of changes nothing
+    variables["as_of"] = later.isoformat()
+    dbt(["run", "--project-dir", str(copy)], project.schema, variables, target_path=target)
+    assert stored() == expected()
