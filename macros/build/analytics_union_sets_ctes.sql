@@ -3,7 +3,8 @@
         one numbered row, group_id, per bucket of the model's grain and dimensions, with
         source_rows: how many source rows it has), the CTEs `keyed` (each source row's sets with
         its group), `visitor_sets` and `session_sets`: per group the union of its sets, exact (a
-        key in two source rows is one key), as a sorted set (the model's spec says build 'sets') or its cardinality
+        key in two source rows is one key), as a sorted set (the model's spec says build 'sets')
+        or its cardinality
         (unique_visitors, unique_sessions). A group of one source row has its set already.
         split_hours: only the source rows that are not a whole hour (the hourly table, whose
         whole hours are counted as they are). Each CTE with its trailing comma. -#}
