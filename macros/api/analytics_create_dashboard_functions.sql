@@ -96,7 +96,8 @@ language sql
 stable
 security invoker
 set search_path = ''
--- the distinct visitors of a month fit in memory: hashed without spilling to disk
+-- each label's distinct visitors of a month are sorted in memory (count(distinct): a sort
+-- per label, about half the time of hashing every (label, key) pair)
 set work_mem = '32MB'
 as $fn$
     -- The days (rollup time zone) starting in [p_from, p_to). Visitors: the union of the
@@ -115,12 +116,9 @@ as $fn$
             and d.event_label is not null and d.day_bucket >= p_from and d.day_bucket < p_to
     ),
     uniques as (
-        select members.l, count(*) as v
-        from (
-            select distinct visitor_sets.l, member_key
-            from visitor_sets
-            cross join unnest(visitor_sets.keys) as member_key
-        ) as members
+        select visitor_sets.l, count(distinct member_key) as v
+        from visitor_sets
+        cross join unnest(visitor_sets.keys) as member_key
         group by 1
     )
     select c.l, c.n, coalesce(u.v, 0)
@@ -144,7 +142,8 @@ language sql
 stable
 security invoker
 set search_path = ''
--- the distinct members of a month fit in memory: hashed without spilling to disk
+-- the distinct members of a month are sorted in memory (count(distinct): about half the
+-- time of hashing them)
 set work_mem = '64MB'
 as $fn$
     -- The hours starting in [p_from, p_to): whole UTC days from the project's daily sets, the
@@ -185,12 +184,14 @@ as $fn$
     )
     select
         (select coalesce(sum(sets.event_count), 0)::bigint from sets),
-        (select count(*) from (
-            select distinct member_key from sets cross join unnest(sets.visitor_keys) as member_key
-        ) as visitors),
-        (select count(*) from (
-            select distinct member_key from sets cross join unnest(sets.session_keys) as member_key
-        ) as sessions)
+        (
+            select count(distinct member_key)
+            from sets cross join unnest(sets.visitor_keys) as member_key
+        ),
+        (
+            select count(distinct member_key)
+            from sets cross join unnest(sets.session_keys) as member_key
+        )
 $fn$;
 
 {{ analytics_grant_exactly('function',

@@ -1,22 +1,22 @@
-{% macro analytics_unioned_sets(run, groups='groups') -%}
-    {#- The end of a model's `final` after its group columns (analytics_union_sets_ctes): each
-        group's unioned visitor and session sets (build 'sets', empty when none) or their counts
-        (build 'counts', then created_at and updated_at), and the FROM that joins `groups` (or the
-        name given) to visitor_sets and session_sets. -#}
+{% macro analytics_unioned_sets(run, relation='source_sets') -%}
+    {#- The set columns of a model's GROUP BY over the finer set rows `relation`: per group, the
+        exact union of their visitor and session sets (a key in two rows is one key), as the
+        sorted set (the model's spec says build 'sets': visitor_keys, session_keys) or its
+        cardinality (build 'counts': unique_visitors, unique_sessions, then created_at and
+        updated_at). The aggregates are analytics_key_aggregates'. -#}
     {%- set spec = run.spec -%}
+    {%- if spec.build not in ('sets', 'counts') -%}
+        {{ exceptions.raise_compiler_error("analytics_unioned_sets: model '" ~ run.name
+            ~ "' has build '" ~ spec.build ~ "', not sets or counts") }}
+    {%- endif -%}
     {%- for kind in ['visitor', 'session'] %}
         {%- if spec.build == 'sets' %}
-        coalesce({{ kind }}_sets.{{ kind }}_keys, '{}') as {{ kind }}_keys{{ ',' if not loop.last }}
+        {{ analytics_key_function('analytics_key_union') }}({{ relation }}.{{ kind }}_keys) as {{ kind }}_keys{{ ',' if not loop.last }}
         {%- else %}
-        coalesce({{ kind }}_sets.unique_{{ kind }}s, 0) as unique_{{ kind }}s,
+        {{ analytics_key_function('analytics_key_count') }}({{ relation }}.{{ kind }}_keys) as unique_{{ kind }}s,
         {%- endif %}
     {%- endfor %}
     {%- if spec.build == 'counts' %}
         {{ analytics_row_timestamps() }}
     {%- endif %}
-    from {{ groups }}
-    {%- for kind in ['visitor', 'session'] %}
-    left join {{ kind }}_sets
-        on {{ groups }}.group_id = {{ kind }}_sets.group_id
-    {%- endfor %}
 {%- endmacro %}

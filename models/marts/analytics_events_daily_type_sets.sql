@@ -14,33 +14,17 @@
 {%- set run = analytics_run('analytics_events_daily_type_sets', analytics) -%}
 with {{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
 
-groups as (
+final as (
 
-    -- one per project, event type and day, over every label: numbered, so members are
-    -- de-duplicated on (number, key), not on the text dimensions
+    -- the union of the day's label sets, one row per project, event type and day
     select
-        row_number() over () as group_id,
         project_id,
         event_type,
         day_bucket,
         sum(event_count)::bigint as event_count,
-        count(*) as source_rows
+        {{- analytics_unioned_sets(run) }}
     from source_sets
     group by project_id, event_type, day_bucket
-
-),
-
-{{ analytics_union_sets_ctes(run) }}
-
-final as (
-
-    -- the union of the day's label sets
-    select
-        groups.project_id,
-        groups.event_type,
-        groups.day_bucket,
-        groups.event_count,
-        {{- analytics_unioned_sets(run) }}
 
 )
 

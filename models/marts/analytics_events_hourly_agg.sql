@@ -46,23 +46,20 @@ source_sets as (
 
 split_hours as (
 
-    -- the hours split between two days of the rollup zone (Asia/Kolkata's), one per project,
-    -- event type, label and UTC hour: numbered, so members are de-duplicated on (number, key)
+    -- the hours split between two days of the rollup zone (Asia/Kolkata's): the union of the
+    -- hour's two slices, one row per project, event type, label and UTC hour
     select
-        row_number() over () as group_id,
         project_id,
         event_type,
         event_label,
         hour_bucket,
         sum(event_count)::bigint as event_count,
-        count(*) as source_rows
+        {{- analytics_unioned_sets(run) }}
     from source_sets
     where not whole_hour
     group by project_id, event_type, event_label, hour_bucket
 
 ),
-
-{{ analytics_union_sets_ctes(run, groups='split_hours', split_hours=true) }}
 
 final as (
 
@@ -74,7 +71,11 @@ final as (
         split_hours.event_label,
         split_hours.hour_bucket,
         split_hours.event_count,
-        {{- analytics_unioned_sets(run, groups='split_hours') }}
+        split_hours.unique_visitors,
+        split_hours.unique_sessions,
+        split_hours.created_at,
+        split_hours.updated_at
+    from split_hours
     union all
     -- an hour that lies in one day of the rollup zone is one slice: counted as it is
     select

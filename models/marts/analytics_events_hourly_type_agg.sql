@@ -19,33 +19,18 @@
 {%- set run = analytics_run('analytics_events_hourly_type_agg', analytics) -%}
 with {{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'hour_bucket') }}
 
-groups as (
+final as (
 
-    -- one per project, event type and UTC hour, over every label: numbered, so members are
-    -- de-duplicated on (number, key), not on the text dimensions
+    -- the cardinality of the union of the hour's slices, one row per project, event type and
+    -- UTC hour
     select
-        row_number() over () as group_id,
         project_id,
         event_type,
         hour_bucket,
         sum(event_count)::bigint as event_count,
-        count(*) as source_rows
+        {{- analytics_unioned_sets(run) }}
     from source_sets
     group by project_id, event_type, hour_bucket
-
-),
-
-{{ analytics_union_sets_ctes(run) }}
-
-final as (
-
-    -- the cardinality of the union of the hour's slices
-    select
-        groups.project_id,
-        groups.event_type,
-        groups.hour_bucket,
-        groups.event_count,
-        {{- analytics_unioned_sets(run) }}
 
 )
 

@@ -18,31 +18,16 @@
 {%- set run = analytics_run('analytics_events_project_daily_sets', analytics) -%}
 with {{ analytics_import_ctes(run, ref('analytics_events_project_hourly_sets'), 'hour_bucket') }}
 
-groups as (
+final as (
 
-    -- one per project and UTC day: numbered, so members are de-duplicated on (number, key),
-    -- not on the project id
+    -- the union of the day's project hourly sets, one row per project and UTC day
     select
-        row_number() over () as group_id,
         project_id,
         utc_day_bucket,
         sum(event_count)::bigint as event_count,
-        count(*) as source_rows
+        {{- analytics_unioned_sets(run) }}
     from source_sets
     group by project_id, utc_day_bucket
-
-),
-
-{{ analytics_union_sets_ctes(run) }}
-
-final as (
-
-    -- the union of the day's project hourly sets
-    select
-        groups.project_id,
-        groups.utc_day_bucket,
-        groups.event_count,
-        {{- analytics_unioned_sets(run) }}
 
 )
 

@@ -19,31 +19,16 @@
 {%- set run = analytics_run('analytics_events_project_hourly_sets', analytics) -%}
 with {{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'hour_bucket') }}
 
-groups as (
+final as (
 
-    -- one per project and UTC hour, over every type and label: numbered, so members are
-    -- de-duplicated on (number, key), not on the project id
+    -- the union of the hour's slices, one row per project and UTC hour
     select
-        row_number() over () as group_id,
         project_id,
         hour_bucket,
         sum(event_count)::bigint as event_count,
-        count(*) as source_rows
+        {{- analytics_unioned_sets(run) }}
     from source_sets
     group by project_id, hour_bucket
-
-),
-
-{{ analytics_union_sets_ctes(run) }}
-
-final as (
-
-    -- the union of the hour's slices
-    select
-        groups.project_id,
-        groups.hour_bucket,
-        groups.event_count,
-        {{- analytics_unioned_sets(run) }}
 
 )
 

@@ -227,7 +227,8 @@ def test_two_deployments_with_long_alike_names_and_other_app_tables(conn: psycop
         functions = conn.execute(
             "select count(distinct proname) from pg_proc where pronamespace = %s::regnamespace",
             (shared_private,)).fetchone()[0]
-        assert functions == 6  # two lookups and an open-hours function each
+        # each: two lookups, an open-hours function, two key aggregates and their final functions
+        assert functions == 2 * 7
     finally:
         for schema, app in zip(schemas, apps, strict=True):
             conn.execute(sql.SQL("drop schema if exists {}, {} cascade").format(

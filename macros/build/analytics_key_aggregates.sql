@@ -1,0 +1,61 @@
+{% macro analytics_key_aggregates() -%}
+    {#- on-run-start. The two aggregates every union of member sets uses, in the policy schema
+        (no API role may use it; named for this deployment by analytics_private_name):
+        analytics_key_union(uuid[]) is the sorted, de-duplicated union of a group's sets, and
+        analytics_key_count(uuid[]) its cardinality. Each concatenates the group's arrays in
+        memory (array_cat, no row per key) and sorts once per group, which costs a third of
+        unnesting every key into one sort of the whole window. Owner only: no grant. Idempotent
+        (CREATE OR REPLACE). -#}
+    {%- set sorted_keys = analytics_key_function('analytics_sorted_keys') -%}
+    {%- set key_count = analytics_key_function('analytics_distinct_keys') -%}
+{{ analytics_lock_sql('analytics_events_agg_hooks') }};
+
+create schema if not exists {{ analytics_private_schema() }};
+
+-- the final functions: the state is every key of the group, duplicates included
+create or replace function {{ sorted_keys }}(keys uuid [])
+returns uuid []
+language sql
+immutable
+strict
+parallel safe
+set search_path = ''
+as $fn$
+    select array(
+        select distinct member_key
+        from pg_catalog.unnest(keys) as member_key
+        order by member_key
+    )
+$fn$;
+
+create or replace function {{ key_count }}(keys uuid [])
+returns bigint
+language sql
+immutable
+strict
+parallel safe
+set search_path = ''
+as $fn$
+    select count(distinct member_key) from pg_catalog.unnest(keys) as member_key
+$fn$;
+
+create or replace aggregate {{ analytics_key_function('analytics_key_union') }}(uuid []) (
+    sfunc = pg_catalog.array_cat,
+    stype = uuid [],
+    initcond = '{}',
+    finalfunc = {{ sorted_keys }}
+);
+
+create or replace aggregate {{ analytics_key_function('analytics_key_count') }}(uuid []) (
+    sfunc = pg_catalog.array_cat,
+    stype = uuid [],
+    initcond = '{}',
+    finalfunc = {{ key_count }}
+);
+
+{%- for name in ['analytics_sorted_keys', 'analytics_distinct_keys', 'analytics_key_union',
+    'analytics_key_count'] %}
+{{ analytics_grant_exactly('function', analytics_key_function(name) ~ '(uuid [])') }};
+{%- endfor %}
+{{ analytics_grant_exactly('schema', analytics_private_schema()) }}
+{%- endmacro %}
