@@ -83,7 +83,7 @@ begin
     end if;
     create temporary table {{ fresh }} on commit drop as
     {{ analytics_render_model(name) | indent(4) }};
-    analyze pg_temp.{{ fresh }};
+    {{ analytics_analyze_fresh('pg_temp.' ~ fresh, spec) }};
 
     {{ analytics_replace_buckets_sql(
         target=target_relation,

@@ -8,7 +8,7 @@
     {%- set params = analytics_run_params() -%}
     {%- set target = arg_dict['target_relation'] -%}
     {#- the fresh rows' statistics, so the planner sizes the replace's joins right -#}
-    analyze {{ arg_dict['temp_relation'] }};
+    {{ analytics_analyze_fresh(arg_dict['temp_relation'], spec) }};
     {{ analytics_replace_buckets_sql(
         target=target,
         fresh=arg_dict['temp_relation'],
