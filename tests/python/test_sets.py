@@ -310,3 +310,55 @@ def test_a_new_grain_is_one_model_file_and_its_yml_entry(project: Project, tmp_p
     variables["as_of"] = later.isoformat()
     dbt(["run", "--project-dir", str(copy)], project.schema, variables, target_path=target)
     assert stored() == expected()
+
+
+def test_the_set_aggregates_union_exactly_and_a_big_build_sorts_its_groups(
+        project: Project) -> None:
+    """analytics_key_union / analytics_key_count (in the policy schema, owner only): the sorted,
+    de-duplicated union of a group's sets, empty for no keys, NULL sets ignored. The planner may
+    hash an hourly run's groups, but with many groups (a first build) it must sort and hold one
+    group's keys at a time: each group's state is every key it has read."""
+    project.insert(make_events(random.Random(3), START, START + 3 * HOUR))
+    project.dbt_run(START + 3 * HOUR + dt.timedelta(minutes=5))
+    private = f"{project.schema}_private"
+    found = dict(project.conn.execute(
+        "select split_part(proname, '__', 1), p.oid::regprocedure::text from pg_proc as p "
+        "where pronamespace = %s::regnamespace and prokind = 'a'", (private,)).fetchall())
+    assert set(found) == {"analytics_key_union", "analytics_key_count"}
+    union, count = (sql.SQL(found[name]
+                            .replace("(uuid[])", "")) for name in ("analytics_key_union",
+                                                                   "analytics_key_count"))
+    k = [f"00000000-0000-0000-0000-00000000000{i}" for i in range(5)]
+    values = sql.SQL("(values (%s::uuid[]), (%s::uuid[]), (null::uuid[]), ('{}'::uuid[])) "
+                     "as s(keys)")
+    sets = ([k[3], k[1]], [k[1], k[0], k[3]])
+    got = project.conn.execute(sql.SQL("select {}(s.keys)::text[], {}(s.keys) from {}").format(
+        union, count, values), sets).fetchone()
+    assert got == ([k[0], k[1], k[3]], 3)
+    empty = project.conn.execute(sql.SQL(
+        "select {}(s.keys)::text, {}(s.keys) from (select null::uuid[] as keys) as s "
+        "where false").format(union, count)).fetchone()
+    assert empty == ("{}", 0)
+    # no API role may call them
+    for role in ("anon", "authenticated", "service_role"):
+        assert not project.conn.execute(
+            "select has_function_privilege(%s, %s, 'execute')",
+            (role, found["analytics_key_union"])).fetchone()[0], role
+
+    project.execute("create table {schema}.many_groups as select g %% %s as grp, "
+                    "array[md5(g::text)::uuid] as keys from generate_series(1, 400000) as g",
+                    (200_000,))
+    project.execute("create table {schema}.few_groups as select g % 1000 as grp, "
+                    "array[md5(g::text)::uuid] as keys from generate_series(1, 400000) as g")
+    plans = {}
+    for table in ("many_groups", "few_groups"):
+        project.execute(f"analyze {{schema}}.{table}")
+        with project.conn.transaction():
+            # the refresh's work_mem (var refresh_work_mem's default): hashing may use 128 MB
+            project.conn.execute("set local work_mem = '64MB'")
+            plan = project.conn.execute(sql.SQL(
+                "explain (format json) select grp, {}(keys) from {}.{} group by grp").format(
+                    union, project.ident, sql.Identifier(table))).fetchone()[0][0]["Plan"]
+        plans[table] = (plan["Node Type"], plan.get("Strategy"))
+    assert plans == {"many_groups": ("Aggregate", "Sorted"),
+                     "few_groups": ("Aggregate", "Hashed")}, plans
