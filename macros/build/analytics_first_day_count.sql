@@ -10,16 +10,19 @@
     {%- if kind not in ('visitor', 'session') -%}
         {{ exceptions.raise_compiler_error("analytics_first_day_count: kind must be visitor or session, got " ~ kind) }}
     {%- endif -%}
+    {#- the row's columns unqualified, as `final` names them; qualified inside subqueries -#}
+    {%- set columns = [] -%}
     {%- set sets = [] -%}
     {%- for day in range(1, 8) -%}
+        {%- do columns.append(kind ~ '_keys_' ~ day) -%}
         {%- do sets.append('days.' ~ kind ~ '_keys_' ~ day) -%}
     {%- endfor -%}
 case
-        when num_nonnulls({{ sets | join(', ') }}) > 3 then (
+        when num_nonnulls({{ columns | join(', ') }}) > 3 then (
             select count(distinct member_key)
             from unnest({{ sets | join(' || ') }}) as member_key
         )
-        else coalesce(cardinality({{ sets[0] }}), 0)
+        else coalesce(cardinality({{ columns[0] }}), 0)
         {%- for day in range(2, 8) %}
         + coalesce((
             select count(*)
