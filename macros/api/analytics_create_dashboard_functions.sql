@@ -96,33 +96,30 @@ language sql
 stable
 security invoker
 set search_path = ''
--- each label's distinct visitors of a month are sorted in memory (count(distinct): a sort
--- per label, about half the time of hashing every (label, key) pair)
+-- one label's distinct visitors of a month are sorted in memory
 set work_mem = '32MB'
 as $fn$
     -- The days (rollup time zone) starting in [p_from, p_to). Visitors: the union of the
-    -- days' sets, so a visitor seen on many days counts once.
+    -- days' sets, so a visitor seen on many days counts once; counted label by label (a sort
+    -- of one label's keys each), never one sort of every label's keys together.
     with counts as (
         select d.event_label as l, sum(d.event_count)::bigint as n
         from {{ daily }} as d
         where d.project_id = p_project_id and d.event_type = p_event_type
             and d.event_label is not null and d.day_bucket >= p_from and d.day_bucket < p_to
         group by 1
-    ),
-    visitor_sets as (
-        select d.event_label as l, d.visitor_keys as keys
-        from {{ daily_sets }} as d
-        where d.project_id = p_project_id and d.event_type = p_event_type
-            and d.event_label is not null and d.day_bucket >= p_from and d.day_bucket < p_to
-    ),
-    uniques as (
-        select visitor_sets.l, count(distinct member_key) as v
-        from visitor_sets
-        cross join unnest(visitor_sets.keys) as member_key
-        group by 1
     )
-    select c.l, c.n, coalesce(u.v, 0)
-    from counts as c left join uniques as u on u.l = c.l
+    select
+        c.l,
+        c.n,
+        coalesce((
+            select count(distinct member_key)
+            from {{ daily_sets }} as d
+            cross join unnest(d.visitor_keys) as member_key
+            where d.project_id = p_project_id and d.event_type = p_event_type
+                and d.event_label = c.l and d.day_bucket >= p_from and d.day_bucket < p_to
+        ), 0)
+    from counts as c
     order by c.n desc, c.l
 $fn$;
 
