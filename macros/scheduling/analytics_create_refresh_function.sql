@@ -33,6 +33,8 @@ language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
 set work_mem = '{{ analytics_work_mem() }}'
+-- no JIT compilation: see dbt_project.yml's pre-hook
+set jit = off
 as $analytics_refresh$
 declare
     v_window_start timestamptz;
