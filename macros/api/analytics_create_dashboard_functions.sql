@@ -9,7 +9,9 @@
           analytics_label_performance(project, from, to [, event_type])  per label, days
               starting in [from, to): the union of the daily sets
           analytics_kpi_totals(project, from, to)  hours starting in [from, to): whole UTC
-              days from the project daily sets, the edge hours from the project hourly sets -#}
+              days from the project daily sets, the edge hours and the hours of a whole day
+              that has no daily row yet (it had not ended at the last refresh) from the
+              project hourly sets -#}
     {%- if flags.WHICH not in ('run', 'build') -%}
         {{ return('select 1') }}
     {%- endif -%}
@@ -144,7 +146,10 @@ set search_path = ''
 set work_mem = '64MB'
 as $fn$
     -- The hours starting in [p_from, p_to): whole UTC days from the project's daily sets, the
-    -- hours before the first and after the last whole day from its hourly sets, unioned.
+    -- hours before the first and after the last whole day from its hourly sets, unioned. The
+    -- daily sets hold days that had ended at the last refresh: a whole day without a row
+    -- (today, or yesterday before the first run after midnight) is read as its hours (a day
+    -- without events has neither).
     -- first_day: the first UTC day starting at or after p_from; end_day: the first UTC day
     -- whose last hour does not start before p_to (so every day in between is whole). UTC days
     -- are 24 hours whatever the session's time zone.
@@ -166,6 +171,17 @@ as $fn$
         where d.project_id = p_project_id
             and d.utc_day_bucket >= (select b.first_day from bounds as b)
             and d.utc_day_bucket < (select b.end_day from bounds as b)
+        union all
+        select h.event_count, h.visitor_keys, h.session_keys
+        from {{ project_hourly_sets }} as h
+        where h.project_id = p_project_id
+            and h.hour_bucket >= (select b.first_day from bounds as b)
+            and h.hour_bucket < (select b.end_day from bounds as b)
+            and not exists (
+                select from {{ project_daily_sets }} as d
+                where d.project_id = p_project_id
+                    and d.utc_day_bucket = date_trunc('day', h.hour_bucket, 'UTC')
+            )
         union all
         select h.event_count, h.visitor_keys, h.session_keys
         from {{ project_hourly_sets }} as h

@@ -15,8 +15,9 @@
     {%- set log = analytics_relation('analytics_change_log') -%}
     {%- set limit = analytics_int_var('pending_batch_hours', 1) -%}
     {%- set as_of = as_of or analytics_as_of() -%}
+    {%- set spec = analytics_model_spec(model_name) -%}
     {%- set window_end = analytics_window_end_sql(analytics_relation(model_name), as_of,
-        analytics_model_spec(model_name).grain) -%}
+        spec.grain, spec.closed_buckets) -%}
 with moved as (
     delete from {{ log }}
     returning hour_bucket

@@ -69,7 +69,7 @@ begin
     {%- set target_relation = analytics_relation(name) %}
     {%- set fresh = 'analytics_fresh_' ~ loop.index %}
     {%- set window_sql = analytics_window_sql(target_relation, params, true, spec.grain, spec.bucket,
-        spec.get('covers')) %}
+        spec.get('covers'), spec.closed_buckets) %}
 
     -- {{ name }}
     v_started := clock_timestamp();

@@ -17,7 +17,12 @@
         - surrogate_id (optional): the hourly table's id, generated always as identity;
         - covers (optional): a table that keeps only the buckets that can still change lists the
           models reading it, whose windows it keeps complete (analytics_window_sql) and whose
-          buckets it keeps (analytics_prune_kept_sets).
+          buckets it keeps (analytics_prune_kept_sets);
+        - closed_buckets (optional, a day or week grain): the table holds buckets that have
+          ended only: a run rebuilds none at or after the start of the bucket holding as_of
+          (analytics_window_sql), and a row of a bucket that had not ended when the table was
+          last refreshed is deleted (analytics_replace_buckets_sql). Its readers take the
+          finer rows of a bucket that has no row.
         Derived here: bucket; key_columns (the unique columns but the bucket and the nullable
         ones, the slices' day_bucket last) and dimensions (the key and nullable columns but
         day_bucket), by which the strategy matches rows; measures and timestamps (from build);
@@ -29,7 +34,7 @@
         {{ return([] if model_name == 'all' else {'name': model_name, 'grain': 'hour',
             'bucket': 'hour_bucket', 'build': 'sets', 'unique': [], 'key_columns': [],
             'nullable_keys': [], 'dimensions': [], 'measures': [], 'timestamps': false,
-            'zone_dependent': false, 'upstream': {'model': none}}) }}
+            'zone_dependent': false, 'closed_buckets': false, 'upstream': {'model': none}}) }}
     {%- endif -%}
     {%- set nodes = {} -%}
     {%- for node in (graph.nodes or {}).values() if node.resource_type == 'model'
@@ -78,7 +83,8 @@
             ~ (nodes.keys() | sort | join(', '))) }}
     {%- endif -%}
     {%- set declared = nodes[model_name].config.meta.analytics if declared is none else declared -%}
-    {%- set known = ['grain', 'build', 'unique', 'nullable_keys', 'surrogate_id', 'covers'] -%}
+    {%- set known = ['grain', 'build', 'unique', 'nullable_keys', 'surrogate_id', 'covers',
+        'closed_buckets'] -%}
     {%- set grain = declared.get('grain') -%}
     {%- set build = declared.get('build') -%}
     {%- set unique = declared.get('unique') or [] -%}
@@ -99,6 +105,12 @@
         {{ exceptions.raise_compiler_error(fail ~ "unique must list distinct columns including "
             ~ bucket ~ " and every nullable key, got " ~ unique ~ " and " ~ nullable) }}
     {%- endif -%}
+    {%- if declared.get('closed_buckets', false) not in (true, false)
+        or (declared.get('closed_buckets') and (grain == 'hour' or declared.get('covers'))) -%}
+        {{ exceptions.raise_compiler_error(fail ~ "closed_buckets is true or false, and only for a "
+            ~ "day or week grain (an hour is whole by construction) that covers nothing, got "
+            ~ declared.get('closed_buckets') ~ " for grain " ~ grain) }}
+    {%- endif -%}
     {%- for name in declared.get('covers') or [] if nodes and name not in nodes -%}
         {{ exceptions.raise_compiler_error(fail ~ "covers '" ~ name ~ "', which is not a maintained model") }}
     {%- endfor -%}
@@ -115,6 +127,12 @@
         {{ exceptions.raise_compiler_error(fail ~ "a build '" ~ build ~ "' model reads "
             ~ ('no maintained model' if build == 'event_sets' else 'exactly one maintained model')
             ~ ", it refs " ~ (upstream | join(', ') or 'none')) }}
+    {%- endif -%}
+    {%- if upstream and nodes[upstream[0]].config.meta.analytics.get('closed_buckets')
+        and not declared.get('closed_buckets') -%}
+        {{ exceptions.raise_compiler_error(fail ~ "it reads " ~ upstream[0] ~ ", which keeps "
+            ~ "the buckets that have ended only (closed_buckets): it would miss the open one; "
+            ~ "read a finer table, or declare closed_buckets too") }}
     {%- endif -%}
     {%- set key_columns = [] -%}
     {%- for column in unique if column not in (bucket, 'day_bucket') and column not in nullable -%}
@@ -141,6 +159,7 @@
             else ['unique_visitors', 'unique_sessions']),
         'timestamps': not sets,
         'surrogate_id': declared.get('surrogate_id', false),
+        'closed_buckets': declared.get('closed_buckets', false),
         'upstream': {'model': upstream[0] if upstream else none},
         'zone_dependent': grain in ('day', 'week') or 'day_bucket' in unique,
         'grain_constraint': ('unique nulls not distinct (' if nullable else 'unique (')

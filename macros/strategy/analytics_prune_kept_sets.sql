@@ -28,7 +28,7 @@
     {%- for name in spec.covers if analytics_relations_exist([analytics_relation(name, target.schema)]) -%}
         {%- set cover = analytics_model_spec(name) -%}
         {%- do covers.append(analytics_window_sql(analytics_relation(name, target.schema), params,
-            true, cover.grain, cover.bucket)) -%}
+            true, cover.grain, cover.bucket, closed=cover.closed_buckets)) -%}
     {%- endfor -%}
     {%- set body -%}
     v_prune_cutoff := least(

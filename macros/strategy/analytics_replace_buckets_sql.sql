@@ -53,6 +53,10 @@ removed as (
             {%- if claimed %}
             or old.{{ bucket }} in (select extra_buckets.bucket_start from extra_buckets)
             {%- endif %}
+            {%- if spec.closed_buckets %}
+            -- a bucket that had not ended (spec closed_buckets): never a row
+            or old.{{ bucket }} >= run_window.open_from
+            {%- endif %}
         )
         and not exists (
             select from {{ fresh }} as fresh

@@ -13,7 +13,7 @@
         target=target,
         fresh=arg_dict['temp_relation'],
         window_sql=analytics_window_sql(target, params, true, spec.grain, spec.bucket,
-            spec.get('covers')),
+            spec.get('covers'), spec.closed_buckets),
         spec=spec,
         claimed=analytics_claimed_relation(model.name)) }};
     {%- if spec.get('covers') %}

@@ -7,7 +7,7 @@
 run_window as (
 
     {{ analytics_window_sql(run.target, run.params, run.incremental, spec.grain, spec.bucket,
-        spec.get('covers')) }}
+        spec.get('covers'), spec.closed_buckets) }}
 
 ),
 {%- if run.claimed %}

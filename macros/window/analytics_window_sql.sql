@@ -1,5 +1,5 @@
 {% macro analytics_window_sql(target, params, incremental, grain='hour', bucket='hour_bucket',
-    covers=none) -%}
+    covers=none, closed=false) -%}
     {#- One row: [window_start, window_end), the span of raw time whose buckets this run rebuilds.
         window_start is a bucket start (an hour in UTC, or a day / ISO week in the rollup time
         zone); window_end is the last completed UTC hour before as_of (analytics_window_end_sql:
@@ -10,6 +10,12 @@
         moment no run has aggregated yet (the hour after the newest stored hour; for days and
         weeks the newest stored bucket itself, which may be partial), so a run after an outage
         catches up every missed bucket; or exactly the re-aggregation range when one is given.
+        closed (a model that keeps closed buckets only, spec closed_buckets): the window ends at
+        the start of the bucket holding as_of, and every stored bucket is whole, so catching up
+        starts after the newest one; a third column, open_from, is the start of the bucket that
+        had not ended at the table's newest refresh (analytics_refresh_state) or at this as_of,
+        whichever is later: no row at or after it may stay (an older version of the model
+        stored open buckets).
         Bucket arithmetic is done in local time, so DST days are 23 or 25 hours long.
         covers (the slices, analytics_events_hourly_sets, which keep only the days the lookback can
         still change): the models that read them; when one of their windows starts before the
@@ -21,7 +27,7 @@
         and analytics_relations_exist([analytics_relation(name, target.schema)]) -%}
         {%- set cover = analytics_model_spec(name) -%}
         {%- do cover_sql.append(analytics_window_sql(analytics_relation(name, target.schema), params,
-            true, cover.grain, cover.bucket)) -%}
+            true, cover.grain, cover.bucket, closed=cover.closed_buckets)) -%}
     {%- endfor -%}
     {%- if cover_sql -%}
     {%- set needed -%}
@@ -42,7 +48,7 @@
             own.window_end, (select max(cover_window.window_end) {{ needed }})
         ) - interval '1 microsecond', 'UTC') + interval '1 hour' as window_end
     from (
-        {{ analytics_window_sql(target, params, incremental, grain, bucket) | indent(8) }}
+        {{ analytics_window_sql(target, params, incremental, grain, bucket, closed=closed) | indent(8) }}
     ) as own
     {%- else -%}
     {%- set unit = analytics_grain(grain).unit -%}
@@ -60,8 +66,15 @@
                 least(
                     {{ as_of_hour }} - ({{ params.lookback_hours }}) * interval '1 hour',
                     coalesce(
+                        {%- if closed and grain != 'hour' %}
+                        (
+                            (select max(stored_rows.{{ bucket }}) from {{ target }} as stored_rows)
+                            at time zone '{{ tz }}' + {{ step }}
+                        ) at time zone '{{ tz }}',
+                        {%- else %}
                         (select max(stored_rows.{{ bucket }}) from {{ target }} as stored_rows)
                         {%- if grain == 'hour' %} + interval '1 hour'{% endif %},
+                        {%- endif %}
                         {{ as_of_hour }} - ({{ params.backfill_hours }}) * interval '1 hour'
                     )
                 )
@@ -69,14 +82,25 @@
             '{{ tz }}'
         ) as window_start,
         least(
-            {{ analytics_window_end_sql(target, params.as_of, grain) | indent(12) }},
+            {{ analytics_window_end_sql(target, params.as_of, grain, closed) | indent(12) }},
             (
                 date_trunc('{{ unit }}', {{ range_end }} - interval '1 microsecond', '{{ tz }}')
                 at time zone '{{ tz }}' + {{ step }}
             ) at time zone '{{ tz }}'
         ) as window_end
+        {%- if closed %},
+        date_trunc(
+            '{{ unit }}',
+            greatest({{ as_of_hour }}, coalesce((
+                select state.aggregated_through
+                from {{ analytics_relation('analytics_refresh_state', target.schema) }} as state
+                where state.model = {{ analytics_sql_literal(target.identifier) }}
+            ), '-infinity')),
+            '{{ tz }}'
+        ) as open_from
+        {%- endif %}
         {%- else %}
-        {%- set bounds = analytics_full_window_bounds(params, grain) %}
+        {%- set bounds = analytics_full_window_bounds(params, grain, closed) %}
         {{ bounds.start }} as window_start,
         {{ bounds.end }} as window_end
         {%- endif %}

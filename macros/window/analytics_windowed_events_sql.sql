@@ -21,7 +21,8 @@ windowed_events as (
         events.created_at >= (select run_window.window_start from run_window)
         and events.created_at < (select run_window.window_end from run_window)
         {%- else %}
-        {%- set bounds = analytics_full_window_bounds(run.params, run.spec.grain) %}
+        {%- set bounds = analytics_full_window_bounds(run.params, run.spec.grain,
+            run.spec.closed_buckets) %}
         events.created_at >= {{ bounds.start }}
         and events.created_at < {{ bounds.end }}
         {%- endif %}

@@ -2,6 +2,7 @@
     'grain': 'utc_day',
     'unique': ['project_id', 'utc_day_bucket'],
     'build': 'sets',
+    'closed_buckets': true,
 } -%}
 {{
     config(
@@ -13,8 +14,11 @@
     )
 }}
 
-{#- One row per project and UTC day, every type and label together: the union of the day's
-    project hourly sets. The exact KPI reads a range's whole UTC days here. -#}
+{#- One row per project and UTC day that has ended, every type and label together: the union of
+    the day's project hourly sets. The exact KPI reads a range's whole UTC days here, and the
+    hours of a day that has no row yet (today's, or yesterday's before the first run after
+    midnight). Built once a day (and again while the lookback or a late change reaches the
+    day), not re-sorted every hour while the day is open. -#}
 {%- set run = analytics_run('analytics_events_project_daily_sets', analytics) -%}
 with {{ analytics_import_ctes(run, ref('analytics_events_project_hourly_sets'), 'hour_bucket') }}
 

@@ -168,17 +168,19 @@ def digest(member: str) -> uuid.UUID:
 
 
 def key_sets(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC",
-             dims: tuple[str, ...] = ("project_id", "event_type", "event_label")
-             ) -> dict[tuple, tuple[int, list, list]]:
+             dims: tuple[str, ...] = ("project_id", "event_type", "event_label"),
+             closed: bool = False) -> dict[tuple, tuple[int, list, list]]:
     """{(*dims, bucket): (events, sorted visitor keys, sorted session keys)} of completed hours:
-    what a member-set table must hold."""
+    what a member-set table must hold; with `closed` (a table that keeps ended buckets only),
+    only the buckets that ended by as_of's hour."""
     end = hour_of(as_of)
     bucket = bucket_of(grain, tz)
+    open_from = bucket(end) if closed else end
     counts: dict[tuple, int] = defaultdict(int)
     visitors: dict[tuple, set] = defaultdict(set)
     sessions: dict[tuple, set] = defaultdict(set)
     for r in filter(None, map(clean, rows)):
-        if r["created_at"] >= end:
+        if r["created_at"] >= end or bucket(r["created_at"]) >= open_from:
             continue
         key = (*(r[d] for d in dims), bucket(r["created_at"]))
         counts[key] += 1

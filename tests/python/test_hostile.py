@@ -455,6 +455,12 @@ WRONG_DECLARATIONS = [
      "analytics_events_project_hourly_sets"),
     ("analytics_events_hourly_sets", {"build": "sets"},
      "a build 'sets' model reads exactly one maintained model, it refs none"),
+    ("analytics_events_project_daily_sets", {"closed_buckets": "yes"},
+     "closed_buckets is true or false, and only for a day or week grain"),
+    ("analytics_events_project_hourly_sets", {"closed_buckets": True},
+     "closed_buckets is true or false, and only for a day or week grain"),
+    ("analytics_events_hourly_sets", {"grain": "day", "closed_buckets": True},
+     "that covers nothing, got True for grain day"),
 ]
 
 

@@ -50,7 +50,8 @@ def expected_from(raw: list[dict], as_of: dt.datetime) -> dict:
     return {**{name: truth(raw, as_of, grain) for name, grain in TABLES.items()},
             **{f"{grain}_type": truth([{**r, "event_label": None} for r in raw], as_of, grain)
                for grain in TYPE_TABLES},
-            "project_daily_sets": key_sets(raw, as_of, "day", dims=("project_id",))}
+            "project_daily_sets": key_sets(raw, as_of, "day", dims=("project_id",),
+                                           closed=True)}
 
 
 def pending(p: Project) -> int:

@@ -52,6 +52,7 @@ def table(p: Project, name: str, bucket: str) -> dict:
     return out
 
 
+CLOSED_ONLY = {"analytics_events_project_daily_sets"}  # keep the days that have ended only
 SET_TABLES = {  # name: (grain, dimensions, bucket column)
     "analytics_events_project_hourly_sets": ("hour", ("project_id",), "hour_bucket"),
     "analytics_events_project_daily_sets": ("utc_day", ("project_id",), "utc_day_bucket"),
@@ -75,7 +76,8 @@ def check_sets(p: Project, raw: list[dict], as_of: dt.datetime, tz: str) -> None
     first_week = bucket_of("week", tz)(hour_of(as_of) - 2 * HOUR)
     for name, (grain, dims, bucket) in SET_TABLES.items():
         zone = "UTC" if grain in ("hour", "utc_day") else tz
-        expected = key_sets(raw, as_of, "day" if grain == "utc_day" else grain, zone, dims)
+        expected = key_sets(raw, as_of, "day" if grain == "utc_day" else grain, zone, dims,
+                            closed=name in CLOSED_ONLY)
         found = set_rows(p, name, dims, bucket)
         if name == "analytics_events_daily_type_sets":
             # kept from the week holding the lookback's first hour on (the weekly type rollup

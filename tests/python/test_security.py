@@ -36,10 +36,11 @@ AS_OF = ts("2026-03-01 12:05")
 
 def deploy(project: Project) -> Project:
     project.insert([{"project_id": p, "event_type": "impression", "event_label": label,
-                     "visitor_id": f"v{h}", "created_at": ts("2026-03-01 00:30") + h * (
+                     "visitor_id": f"v{h}", "created_at": ts("2026-02-28 20:30") + h * (
                          ts("2026-03-01 01:00") - ts("2026-03-01 00:00"))}
-                    for p in PROJECTS for h in range(13) for label in (None, "hero")])
-    # hour 12:00 is still open at AS_OF: only the live view shows it, from the raw rows
+                    for p in PROJECTS for h in range(17) for label in (None, "hero")])
+    # hour 12:00 is still open at AS_OF: only the live view shows it, from the raw rows; the
+    # day before has ended, so every table, the project daily sets included, has rows
     project.dbt_run(AS_OF)
     load_identities(project.conn, project.schema)
     return project

@@ -165,8 +165,12 @@ def test_grains_agree_on_an_event_later_than_the_lookback(project: Project) -> N
     hourly = total("select sum(event_count) from {s}.analytics_events_hourly_agg")
     for table in ("analytics_events_hourly_type_agg", "analytics_events_daily_agg",
                   "analytics_events_daily_type_agg", "analytics_events_weekly_agg",
-                  "analytics_events_weekly_type_agg", "analytics_events_project_daily_sets"):
+                  "analytics_events_weekly_type_agg"):
         assert total("select sum(event_count) from {s}." + table) == hourly, table
+    # the project daily sets keep the days that have ended: 03-01 here
+    assert total("select sum(event_count) from {s}.analytics_events_project_daily_sets") == total(
+        "select sum(event_count) from {s}.analytics_events_hourly_agg "
+        "where hour_bucket < '2026-03-02Z'") > 0
     kpi = project.conn.execute(sql.SQL("select * from {}.analytics_kpi_totals('p1', %s, %s)"
                                        ).format(s), (START, ts("2026-03-03"))).fetchone()
     assert kpi[0] == total("select sum(event_count) from {s}.analytics_events_hourly_agg "
@@ -216,40 +220,34 @@ def test_no_aggregate_holds_a_plaintext_id(project: Project) -> None:
 NEW_GRAIN = """{%- set analytics = {
     'grain': 'week',
     'unique': ['project_id', 'week_bucket'],
-    'build': 'week_counts',
+    'build': 'counts',
 } -%}
 {{ config(meta={'analytics': analytics}) }}
 
 {#- One row per project and ISO week (rollup time zone), every type and label together: a grain
     that is not in the project, added as a newcomer would add it. -#}
 {%- set run = analytics_run('analytics_events_project_weekly_agg', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_project_daily_sets'), 'utc_day_bucket') }}
-
-days as (
-
-    select
-        project_id,
-        week_bucket,
-        sum(event_count)::bigint as event_count
-        {{- analytics_week_day_sets() }}
-    from source_sets
-    group by project_id, week_bucket
-
-),
+with {{ analytics_import_ctes(run, ref('analytics_events_project_hourly_sets'), 'hour_bucket') }}
 
 final as (
 
     select
         project_id,
         week_bucket,
-        event_count,
-        {{ analytics_first_day_counts() }}
-    from days
+        sum(event_count)::bigint as event_count,
+        {{- analytics_unioned_sets(run) }}
+    from source_sets
+    group by project_id, week_bucket
 
 )
 
 select * from final
 """
+
+# the same grain read from the project daily sets, which hold the days that have ended only
+NEW_GRAIN_FROM_ENDED_DAYS = NEW_GRAIN.replace(
+    "ref('analytics_events_project_hourly_sets'), 'hour_bucket'",
+    "ref('analytics_events_project_daily_sets'), 'utc_day_bucket'")
 
 NEW_GRAIN_YML = """
   - name: analytics_events_project_weekly_agg
@@ -263,13 +261,25 @@ def test_a_new_grain_is_one_model_file_and_its_yml_entry(project: Project, tmp_p
     """Adding a grain touches two files: the model (its declaration and its SQL) and its yml
     entry. The strategy, the constraint, the uniqueness test, the late-change claims and the
     refresh function follow from the declaration: dbt build, a later dbt run and the pg_cron
-    function all leave the new table equal to the oracle (weeks in UTC from the UTC-day sets)."""
+    function all leave the new table equal to the oracle (weeks in UTC from the project hourly
+    sets). Read from a table that keeps ended days only, it is refused by name."""
     copy = project_copy(tmp_path)
     (copy / "models" / "marts" / "analytics_events_project_weekly_agg.sql").write_text(NEW_GRAIN)
     yml = copy / "models" / "marts" / "_marts__models.yml"
     text = yml.read_text()
     assert "\nmodels:\n" in text
     yml.write_text(text.replace("\nmodels:\n", "\nmodels:" + NEW_GRAIN_YML, 1))
+    # read from the project daily sets it would miss the open day: refused by name
+    model = copy / "models" / "marts" / "analytics_events_project_weekly_agg.sql"
+    model.write_text(NEW_GRAIN_FROM_ENDED_DAYS)
+    refused = dbt(["compile", "--project-dir", str(copy), "--select",
+                   "analytics_events_project_weekly_agg"], project.schema,
+                  {"app_schema": project.schema, "policy_schema": f"{project.schema}_private"},
+                  target_path=str(tmp_path / "target"), check=False)
+    assert refused.returncode != 0
+    assert ("it reads analytics_events_project_daily_sets, which keeps the buckets that have "
+            "ended only") in refused.stdout, refused.stdout[-3000:]
+    model.write_text(NEW_GRAIN)
     start, as_of = ts("2026-03-02 00:00"), ts("2026-03-12 05:10")
     rng = random.Random(13)
     rows = make_events(rng, start, as_of - dt.timedelta(hours=1))
@@ -362,3 +372,61 @@ def test_the_set_aggregates_union_exactly_and_a_big_build_sorts_its_groups(
         plans[table] = (plan["Node Type"], plan.get("Strategy"))
     assert plans == {"many_groups": ("Aggregate", "Sorted"),
                      "few_groups": ("Aggregate", "Hashed")}, plans
+
+
+@pytest.mark.parametrize("runner", ["dbt", "function"])
+def test_project_daily_sets_keep_the_days_that_have_ended(project: Project,
+                                                          runner: str) -> None:
+    """The project daily sets hold a UTC day once it has ended (not re-sorted every hour while
+    it is open); the KPI reads a whole day that has no row from its hours. A row an older
+    version stored for the open day goes on the next run, and an old scheduler slot never
+    deletes a day that has ended."""
+    rng = random.Random(13)
+    project.insert(make_events(rng, START, ts("2026-03-03 12:00")))
+    project.dbt_run(ts("2026-03-03 10:05"))  # the first build
+    s = project.ident
+    pds = "analytics_events_project_daily_sets"
+
+    def days() -> set:
+        return {r[0] for r in project.table_rows(pds, ("utc_day_bucket",))}
+
+    def refresh(as_of: dt.datetime) -> None:
+        if runner == "dbt":
+            project.dbt_run(as_of)
+        else:
+            project.refresh(as_of)
+
+    assert days() == {START, ts("2026-03-02 00:00")}
+    # an older version's row for the open day: a partial union, as it was at 08:05
+    project.execute("insert into {schema}." + pds + " (project_id, utc_day_bucket, event_count, "
+                    "visitor_keys, session_keys) values ('p1', '2026-03-03Z', 1, '{{}}', '{{}}')")
+    refresh(ts("2026-03-03 11:05"))
+    assert days() == {START, ts("2026-03-02 00:00")}
+    # the next midnight: 03-03 has ended and is built from its hours
+    project.insert(make_events(rng, ts("2026-03-03 12:00"), ts("2026-03-04 03:00")))
+    refresh(ts("2026-03-04 00:05"))
+    assert days() == {START, ts("2026-03-02 00:00"), ts("2026-03-03 00:00")}
+    before = project.table_rows(pds, ("project_id", "utc_day_bucket", "event_count",
+                                      "visitor_keys", "session_keys"))
+    refresh(ts("2026-03-02 15:05"))  # an old slot: nothing that has ended goes
+    assert sorted(project.table_rows(pds, ("project_id", "utc_day_bucket", "event_count",
+                                           "visitor_keys", "session_keys"))) == sorted(before)
+    as_of = ts("2026-03-04 02:35")  # 03-04's first two hours are done, in no day row
+    refresh(as_of)
+    raw = project.raw_rows()
+    assert {k: v for k, v in key_sets(raw, as_of, "day", dims=("project_id",)).items()
+            if k[1] < ts("2026-03-04 00:00")} == {
+        r[:2]: (r[2], list(r[3]), list(r[4])) for r in project.table_rows(
+            pds, ("project_id", "utc_day_bucket", "event_count", "visitor_keys",
+                  "session_keys"))}
+    # ranges that hold whole days with rows, the open day whole, and edge hours
+    done = [r for r in raw if r["created_at"] < hour_of(as_of)]
+    for lo, hi in [(START, ts("2026-03-06 00:00")), (ts("2026-03-02 05:00"),
+                                                     ts("2026-03-05 00:00")),
+                   (ts("2026-03-04 00:00"), ts("2026-03-05 00:00"))]:
+        sel = [r for r in done if r["project_id"] == "p1" and lo <= r["created_at"] < hi]
+        expected = (len(sel), len({r["visitor_id"] for r in sel if r["visitor_id"]}),
+                    len({r["session_id"] for r in sel if r["session_id"]}))
+        got = project.conn.execute(sql.SQL("select * from {}.analytics_kpi_totals('p1', %s, %s)"
+                                           ).format(s), (lo, hi)).fetchone()
+        assert got == expected, (lo, hi)
