@@ -9,7 +9,7 @@
     {{ return({
         'start': "date_trunc('" ~ g.unit ~ "', " ~ as_of_hour ~ " - (" ~ params.backfill_hours
             ~ ") * interval '1 hour', '" ~ g.tz ~ "')",
-        'end': "date_trunc('" ~ g.unit ~ "', " ~ as_of_hour ~ ", '" ~ g.tz ~ "')"
-            if closed and grain != 'hour' else as_of_hour,
+        'end': analytics_window_end_sql(none, params.as_of, grain, true) if closed
+            else as_of_hour,
     }) }}
 {%- endmacro %}
