@@ -7,7 +7,8 @@
           analytics_event_series(project, from, to [, granularity])  buckets starting in
               [from, to) by event type: 'hour' up to 7 days, 'day' up to 90, 'week' beyond
           analytics_label_performance(project, from, to [, event_type])  per label, days
-              starting in [from, to): the union of the daily sets
+              starting in [from, to): the union of the weekly sets of its whole ISO weeks
+              and of the daily sets of its other days
           analytics_kpi_totals(project, from, to)  hours starting in [from, to): whole UTC
               days from the project daily sets, the edge hours and the hours of a whole day
               that has no daily row yet (it had not ended at the last refresh) from the
@@ -25,6 +26,7 @@
     {%- set hourly_type = analytics_relation('analytics_events_hourly_type_agg') -%}
     {%- set weekly_type = analytics_relation('analytics_events_weekly_type_agg') -%}
     {%- set daily_sets = analytics_relation('analytics_events_daily_sets') -%}
+    {%- set weekly_sets = analytics_relation('analytics_events_weekly_sets') -%}
     {%- set project_daily_sets = analytics_relation('analytics_events_project_daily_sets') -%}
     {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
     {%- set tz = analytics_time_zone() -%}
@@ -85,7 +87,7 @@ $fn$;
     s ~ '.analytics_event_series(text, timestamptz, timestamptz, text)',
     'execute', ['authenticated', 'service_role']) }};
 {%- endif %}
-{%- if analytics_relations_exist([daily, daily_sets]) %}
+{%- if analytics_relations_exist([daily, daily_sets, weekly_sets]) %}
 
 create or replace function {{ s }}.analytics_label_performance(
     p_project_id text,
@@ -102,24 +104,51 @@ set search_path = ''
 set work_mem = '32MB'
 as $fn$
     -- The days (rollup time zone) starting in [p_from, p_to). Visitors: the union of the
-    -- days' sets, so a visitor seen on many days counts once; counted label by label (a sort
-    -- of one label's keys each), never one sort of every label's keys together.
+    -- range's whole ISO weeks from the weekly sets and of its other days from the daily sets,
+    -- so a visitor seen on many days counts once; counted label by label (a sort of one
+    -- label's keys each), never one sort of every label's keys together. The weekly sets hold
+    -- weeks that had ended at the last refresh: the days of a whole week without a row (this
+    -- week's, or last week's before the first run after it ended) are read from the daily sets.
+    -- A week is whole when its Monday starts at or after p_from and its Sunday is not later
+    -- than the last day starting before p_to.
     with counts as (
         select d.event_label as l, sum(d.event_count)::bigint as n
         from {{ daily }} as d
         where d.project_id = p_project_id and d.event_type = p_event_type
             and d.event_label is not null and d.day_bucket >= p_from and d.day_bucket < p_to
         group by 1
+    ),
+    bounds as (
+        select ((p_to - interval '1 microsecond') at time zone '{{ tz }}')::date as last_day
     )
     select
         c.l,
         c.n,
         coalesce((
             select count(distinct member_key)
-            from {{ daily_sets }} as d
-            cross join unnest(d.visitor_keys) as member_key
-            where d.project_id = p_project_id and d.event_type = p_event_type
-                and d.event_label = c.l and d.day_bucket >= p_from and d.day_bucket < p_to
+            from (
+                select w.visitor_keys
+                from {{ weekly_sets }} as w
+                where w.project_id = p_project_id and w.event_type = p_event_type
+                    and w.event_label = c.l and w.week_bucket >= p_from
+                    and (w.week_bucket at time zone '{{ tz }}')::date + 6
+                    <= (select b.last_day from bounds as b)
+                union all
+                select d.visitor_keys
+                from {{ daily_sets }} as d
+                where d.project_id = p_project_id and d.event_type = p_event_type
+                    and d.event_label = c.l and d.day_bucket >= p_from and d.day_bucket < p_to
+                    and not exists (
+                        select from {{ weekly_sets }} as w
+                        where w.project_id = p_project_id and w.event_type = p_event_type
+                            and w.event_label = c.l
+                            and w.week_bucket = {{ analytics_bucket_sql('week', 'd.day_bucket') }}
+                            and w.week_bucket >= p_from
+                            and (w.week_bucket at time zone '{{ tz }}')::date + 6
+                            <= (select b.last_day from bounds as b)
+                    )
+            ) as sets
+            cross join unnest(sets.visitor_keys) as member_key
         ), 0)
     from counts as c
     order by c.n desc, c.l

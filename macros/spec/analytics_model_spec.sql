@@ -23,6 +23,9 @@
           (analytics_window_sql), and a row of a bucket that had not ended when the table was
           last refreshed is deleted (analytics_replace_buckets_sql). Its readers take the
           finer rows of a bucket that has no row.
+        - members (optional, a build 'sets' model): the member sets it keeps, ['visitor'],
+          ['session'] or both (the default, in that order): <member>_keys. Each must be in the
+          table it reads; a counts model reads a table that keeps both.
         Derived here: bucket; key_columns (the unique columns but the bucket and the nullable
         ones, the slices' day_bucket last) and dimensions (the key and nullable columns but
         day_bucket), by which the strategy matches rows; measures and timestamps (from build);
@@ -34,7 +37,8 @@
         {{ return([] if model_name == 'all' else {'name': model_name, 'grain': 'hour',
             'bucket': 'hour_bucket', 'build': 'sets', 'unique': [], 'key_columns': [],
             'nullable_keys': [], 'dimensions': [], 'measures': [], 'timestamps': false,
-            'zone_dependent': false, 'closed_buckets': false, 'upstream': {'model': none}}) }}
+            'zone_dependent': false, 'closed_buckets': false, 'members': ['visitor', 'session'],
+            'upstream': {'model': none}}) }}
     {%- endif -%}
     {%- set nodes = {} -%}
     {%- for node in (graph.nodes or {}).values() if node.resource_type == 'model'
@@ -84,7 +88,7 @@
     {%- endif -%}
     {%- set declared = nodes[model_name].config.meta.analytics if declared is none else declared -%}
     {%- set known = ['grain', 'build', 'unique', 'nullable_keys', 'surrogate_id', 'covers',
-        'closed_buckets'] -%}
+        'closed_buckets', 'members'] -%}
     {%- set grain = declared.get('grain') -%}
     {%- set build = declared.get('build') -%}
     {%- set unique = declared.get('unique') or [] -%}
@@ -111,6 +115,15 @@
             ~ "day or week grain (an hour is whole by construction) that covers nothing, got "
             ~ declared.get('closed_buckets') ~ " for grain " ~ grain) }}
     {%- endif -%}
+    {%- set both = ['visitor', 'session'] -%}
+    {%- set members = declared.get('members', both) -%}
+    {%- if members is string or members is not iterable or members | length == 0
+        or members | reject('in', both) | list or members != both | select('in', members) | list
+        or (members != both and build != 'sets') -%}
+        {{ exceptions.raise_compiler_error(fail ~ "members lists visitor, session or both, in "
+            ~ "that order, and only a build 'sets' model keeps fewer than both, got "
+            ~ members) }}
+    {%- endif -%}
     {%- for name in declared.get('covers') or [] if nodes and name not in nodes -%}
         {{ exceptions.raise_compiler_error(fail ~ "covers '" ~ name ~ "', which is not a maintained model") }}
     {%- endfor -%}
@@ -134,6 +147,13 @@
             ~ "the buckets that have ended only (closed_buckets): it would miss the open one; "
             ~ "read a finer table, or declare closed_buckets too") }}
     {%- endif -%}
+    {%- set upstream_members = nodes[upstream[0]].config.meta.analytics.get('members', both)
+        if upstream else both -%}
+    {%- if members | reject('in', upstream_members) | list -%}
+        {{ exceptions.raise_compiler_error(fail ~ "it needs " ~ members | join(' and ')
+            ~ " sets, and " ~ upstream[0] ~ " keeps " ~ upstream_members | join(' and ')
+            ~ " sets only (members)") }}
+    {%- endif -%}
     {%- set key_columns = [] -%}
     {%- for column in unique if column not in (bucket, 'day_bucket') and column not in nullable -%}
         {%- do key_columns.append(column) -%}
@@ -146,6 +166,10 @@
         {%- do dimensions.append(column) -%}
     {%- endfor -%}
     {%- set sets = build in ('event_sets', 'sets') -%}
+    {%- set member_columns = [] -%}
+    {%- for member in members -%}
+        {%- do member_columns.append(member ~ '_keys') -%}
+    {%- endfor -%}
     {%- set spec = {
         'name': model_name,
         'grain': grain,
@@ -155,8 +179,9 @@
         'key_columns': key_columns,
         'nullable_keys': nullable,
         'dimensions': dimensions,
-        'measures': ['event_count'] + (['visitor_keys', 'session_keys'] if sets
+        'measures': ['event_count'] + (member_columns if sets
             else ['unique_visitors', 'unique_sessions']),
+        'members': members | list,
         'timestamps': not sets,
         'surrogate_id': declared.get('surrogate_id', false),
         'closed_buckets': declared.get('closed_buckets', false),

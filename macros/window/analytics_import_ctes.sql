@@ -4,7 +4,7 @@
         `column` lies in the window (analytics_in_window), with the model's dimensions
         (spec.dimensions), its bucket (`column` truncated to the model's grain), for a weekly
         model the ISO day of the week (day_of_week, analytics_week_day_sets), and the set
-        measures (analytics_set_columns). Ends with a comma. -#}
+        measures of the model's members (analytics_set_columns). Ends with a comma. -#}
     {%- set spec = run.spec -%}
     {%- set tz = analytics_time_zone() -%}
 {{ analytics_window_ctes(run) }}
@@ -19,7 +19,7 @@ source_sets as (
         {%- if spec.build == 'week_counts' %}
         extract(isodow from source_sets.{{ column }} at time zone '{{ tz }}')::int as day_of_week,
         {%- endif %}
-        {{ analytics_set_columns('source_sets') }}
+        {{ analytics_set_columns('source_sets', spec.members) }}
     from {{ upstream }} as source_sets
     where {{ analytics_in_window(run, 'source_sets.' ~ column) }}
 

@@ -293,7 +293,7 @@ def test_exact_privileges_under_legacy_default_privileges(project: Project) -> N
                 "analytics_events_weekly_agg", "analytics_events_weekly_type_agg",
                 "analytics_events_hourly_sets", "analytics_events_project_hourly_sets",
                 "analytics_events_project_daily_sets", "analytics_events_daily_sets",
-                "analytics_events_daily_type_sets",
+                "analytics_events_daily_type_sets", "analytics_events_weekly_sets",
                 "analytics_events_hourly_live",
                 "analytics_engagement_daily"}
     callable_ = {"analytics_event_series", "analytics_label_performance", "analytics_kpi_totals"}
@@ -461,6 +461,18 @@ WRONG_DECLARATIONS = [
      "closed_buckets is true or false, and only for a day or week grain"),
     ("analytics_events_hourly_sets", {"grain": "day", "closed_buckets": True},
      "that covers nothing, got True for grain day"),
+    ("analytics_events_weekly_sets", {"members": ["visitors"]},
+     "members lists visitor, session or both, in that order"),
+    ("analytics_events_weekly_sets", {"members": "visitor"},
+     "members lists visitor, session or both, in that order"),
+    ("analytics_events_weekly_sets", {"members": []},
+     "members lists visitor, session or both, in that order"),
+    ("analytics_events_weekly_sets", {"members": ["session", "visitor"]},
+     "members lists visitor, session or both, in that order"),
+    ("analytics_events_weekly_sets", {"members": ["visitor", "visitor"]},
+     "members lists visitor, session or both, in that order"),
+    ("analytics_events_daily_agg", {"members": ["visitor"]},
+     "only a build 'sets' model keeps fewer than both, got ['visitor']"),
 ]
 
 

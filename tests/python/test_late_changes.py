@@ -39,6 +39,10 @@ def tables(p: Project) -> dict:
     out["project_daily_sets"] = {r[:2]: (r[2], list(r[3]), list(r[4])) for r in p.table_rows(
         "analytics_events_project_daily_sets",
         ("project_id", "utc_day_bucket", "event_count", "visitor_keys", "session_keys"))}
+    # what label performance reads for whole weeks: visitors only, the weeks that have ended
+    out["weekly_sets"] = {r[:4]: (r[4], list(r[5])) for r in p.table_rows(
+        "analytics_events_weekly_sets", ("project_id", "event_type", "event_label",
+                                         "week_bucket", "event_count", "visitor_keys"))}
     return out
 
 
@@ -51,7 +55,9 @@ def expected_from(raw: list[dict], as_of: dt.datetime) -> dict:
             **{f"{grain}_type": truth([{**r, "event_label": None} for r in raw], as_of, grain)
                for grain in TYPE_TABLES},
             "project_daily_sets": key_sets(raw, as_of, "day", dims=("project_id",),
-                                           closed=True)}
+                                           closed=True),
+            "weekly_sets": {k: v[:2] for k, v in key_sets(raw, as_of, "week",
+                                                          closed=True).items()}}
 
 
 def pending(p: Project) -> int:

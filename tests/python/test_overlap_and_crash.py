@@ -80,10 +80,12 @@ def test_concurrent_dbt_runs_and_cron_refresh_are_serialized(project: Project) -
     assert [p.returncode for p in runs] == [0, 0], "\n".join(outputs)
     assert results and results[0]["as_of"].startswith("2026-03-01T09:05")
     for name, run in results[0].items():
-        # (the project daily sets keep the days that have ended: theirs ends at midnight)
-        assert not isinstance(run, dict) or run["window_end"].startswith(
-            "2026-03-01T00:00" if name == "analytics_events_project_daily_sets"
-            else "2026-03-01T09:00"), name
+        # (the project daily sets keep the days that have ended: theirs ends at midnight; the
+        # weekly sets the weeks: theirs at Monday's, as_of being a Sunday)
+        assert not isinstance(run, dict) or run["window_end"].startswith({
+            "analytics_events_project_daily_sets": "2026-03-01T00:00",
+            "analytics_events_weekly_sets": "2026-02-23T00:00"}.get(
+                name, "2026-03-01T09:00")), name
     oracle = HourlyOracle()
     oracle.run(raw_before, BEFORE)
     oracle.run(project.raw_rows(), AS_OF)

@@ -52,21 +52,27 @@ def table(p: Project, name: str, bucket: str) -> dict:
     return out
 
 
-CLOSED_ONLY = {"analytics_events_project_daily_sets"}  # keep the days that have ended only
+# keep the buckets that have ended only
+CLOSED_ONLY = {"analytics_events_project_daily_sets", "analytics_events_weekly_sets"}
+VISITORS_ONLY = {"analytics_events_weekly_sets"}  # keep no session sets
+LABEL_DIMS = ("project_id", "event_type", "event_label")
 SET_TABLES = {  # name: (grain, dimensions, bucket column)
     "analytics_events_project_hourly_sets": ("hour", ("project_id",), "hour_bucket"),
     "analytics_events_project_daily_sets": ("utc_day", ("project_id",), "utc_day_bucket"),
-    "analytics_events_daily_sets": ("day", ("project_id", "event_type", "event_label"),
-                                    "day_bucket"),
+    "analytics_events_daily_sets": ("day", LABEL_DIMS, "day_bucket"),
     "analytics_events_daily_type_sets": ("day", ("project_id", "event_type"), "day_bucket"),
+    "analytics_events_weekly_sets": ("week", LABEL_DIMS, "week_bucket"),
 }
 
 
 def set_rows(p: Project, name: str, dims: tuple[str, ...], bucket: str) -> dict:
-    rows = p.table_rows(name, (*dims, bucket, "event_count", "visitor_keys", "session_keys"))
-    out = {r[:-3]: r[-3:] for r in rows}
+    """{(*dims, bucket): (events, visitor keys[, session keys])} of a member-set table."""
+    sets = ("visitor_keys",) if name in VISITORS_ONLY else ("visitor_keys", "session_keys")
+    rows = p.table_rows(name, (*dims, bucket, "event_count", *sets))
+    width = 1 + len(sets)
+    out = {r[:-width]: (r[-width], *map(list, r[-width + 1:])) for r in rows}
     assert len(out) == len(rows), f"duplicate grain rows in {name}"
-    return {k: (n, list(v), list(s)) for k, (n, v, s) in out.items()}
+    return out
 
 
 def check_sets(p: Project, raw: list[dict], as_of: dt.datetime, tz: str) -> None:
@@ -78,6 +84,8 @@ def check_sets(p: Project, raw: list[dict], as_of: dt.datetime, tz: str) -> None
         zone = "UTC" if grain in ("hour", "utc_day") else tz
         expected = key_sets(raw, as_of, "day" if grain == "utc_day" else grain, zone, dims,
                             closed=name in CLOSED_ONLY)
+        if name in VISITORS_ONLY:
+            expected = {k: v[:2] for k, v in expected.items()}
         found = set_rows(p, name, dims, bucket)
         if name == "analytics_events_daily_type_sets":
             # kept from the week holding the lookback's first hour on (the weekly type rollup
@@ -154,13 +162,45 @@ def check_kpi(call, done: list[dict], ranges: list[tuple]) -> None:
         assert call("analytics_kpi_totals", "p1", lo, hi) == [expected], (lo, hi)
 
 
-def test_kpi_totals_across_dst_in_a_non_utc_session(project: Project) -> None:
+def week_edge_visitors(monday: dt.datetime, next_monday: dt.datetime) -> list[dict]:
+    """A visitor seen only in the first minutes of a week's Monday and one seen only in the last
+    minutes of its Sunday: a range that leaves either day out must not count them."""
+    return [{"project_id": "p1", "visitor_id": visitor, "session_id": visitor,
+             "event_type": "impression", "event_label": "hero", "created_at": at}
+            for visitor, at in (("first-monday", monday + dt.timedelta(minutes=10)),
+                                ("last-sunday", next_monday - dt.timedelta(minutes=10)))]
+
+
+def check_labels(call, done: list[dict], tz: str, ranges: list[tuple]) -> None:
+    """analytics_label_performance equals the oracle: per label of p1's impressions, the events
+    and distinct visitors of the days (rollup zone `tz`) starting in [lo, hi)."""
+    day = bucket_of("day", tz)
+    for lo, hi in ranges:
+        labels = defaultdict(list)
+        for r in done:
+            if (r["project_id"] == "p1" and r["event_type"] == "impression"
+                    and lo <= day(r["created_at"]) < hi and clean_label(r["event_label"])):
+                labels[clean_label(r["event_label"])].append(r)
+        expected = sorted(((label, len(rs), len({r["visitor_id"] for r in rs
+                                                 if r["visitor_id"] is not None}))
+                           for label, rs in labels.items()), key=lambda x: (-x[1], x[0]))
+        assert call("analytics_label_performance", "p1", lo, hi, "impression") == expected, (
+            lo, hi)
+
+
+def test_kpi_totals_and_labels_across_dst_in_a_non_utc_session(project: Project) -> None:
     """UTC days are 24 hours long in every session time zone: a session in New York across
-    the switch to daylight saving time (2026-03-08) still gets exact totals."""
+    the switch to daylight saving time (2026-03-08) still gets exact totals. Label performance
+    over New York days and ISO weeks, the week of 2026-03-02 holding the switch."""
     rng = random.Random(11)
-    project.insert(make_events(rng, ts("2026-03-05 00:00"), ts("2026-03-11 03:00")))
+    project.insert(make_events(rng, ts("2026-02-27 00:00"), ts("2026-03-11 03:00")))
+    # New York's Mondays 2026-03-02 (EST) and 2026-03-09 (EDT) start at these
+    project.insert(week_edge_visitors(ts("2026-03-02 05:00"), ts("2026-03-09 04:00")))
     as_of = ts("2026-03-11 02:10")
-    project.dbt_run(as_of)
+    tz = "America/New_York"
+    project.dbt_run(as_of, rollup_time_zone=tz)
+    weeks = {r[0] for r in project.table_rows("analytics_events_weekly_sets", ("week_bucket",))}
+    assert weeks == {ts("2026-02-23 05:00"), ts("2026-03-02 05:00")}, weeks  # the ended weeks
     done = [r for r in project.raw_rows() if r["created_at"] < hour_of(as_of)]
     s = sql.Identifier(project.schema)
 
@@ -168,14 +208,24 @@ def test_kpi_totals_across_dst_in_a_non_utc_session(project: Project) -> None:
         with project.conn.transaction():  # the connection is shared: the zone stays local
             project.conn.execute("set local time zone 'America/New_York'")
             assert project.conn.execute("show time zone").fetchone()[0] == "America/New_York"
-            return project.conn.execute(sql.SQL("select * from {}.{}(%s, %s, %s)").format(
-                s, sql.Identifier(fn)), args).fetchall()
+            placeholders = sql.SQL(", ").join(sql.Placeholder() * len(args))
+            return project.conn.execute(sql.SQL("select * from {}.{}({})").format(
+                s, sql.Identifier(fn), placeholders), args).fetchall()
 
     check_kpi(call, done, [
         (ts("2026-03-07 05:00"), ts("2026-03-10 04:00")),  # New York midnights, DST between
         (ts("2026-03-06 00:00"), ts("2026-03-10 00:00")),
         (ts("2026-03-07 23:00"), ts("2026-03-09 01:00")),
         (ts("2026-03-05 13:20"), ts("2026-03-11 01:40")),
+    ])
+    check_labels(call, done, tz, [
+        (ts("2026-03-02 05:00"), ts("2026-03-09 04:00")),  # the DST week, whole
+        (ts("2026-02-23 05:00"), ts("2026-03-11 04:00")),  # two ended weeks and the open one
+        (ts("2026-03-02 05:00"), ts("2026-03-08 17:00")),  # to Sunday noon: still whole
+        (ts("2026-03-02 05:00"), ts("2026-03-08 05:00")),  # to Sunday midnight: Sunday out
+        (ts("2026-03-02 05:30"), ts("2026-03-09 04:00")),  # Monday starts before p_from
+        (ts("2026-03-02 04:59"), ts("2026-03-16 04:00")),  # Monday in, beyond the data
+        (ts("2026-03-03 05:00"), ts("2026-03-03 05:00")),  # empty
     ])
 
 
@@ -184,6 +234,8 @@ def test_dashboard_functions_views_and_kpi_equal_oracle(project: Project) -> Non
     tz = "Europe/Berlin"
     end = ts("2026-01-07 00:00")
     project.insert(make_events(rng, START, end + 2 * HOUR))
+    # Berlin's Mondays 2025-12-29 and 2026-01-05 start at these
+    project.insert(week_edge_visitors(ts("2025-12-28 23:00"), ts("2026-01-04 23:00")))
     as_of = end + dt.timedelta(minutes=30)
     project.dbt_run(as_of, rollup_time_zone=tz)
     raw = [r for r in project.raw_rows()]
@@ -230,18 +282,21 @@ def test_dashboard_functions_views_and_kpi_equal_oracle(project: Project) -> Non
     auto = call("analytics_event_series", "p1", ts("2026-01-01 00:00"), ts("2026-01-03 00:00"))
     assert len({r[0] for r in auto}) == 48  # two days: hourly buckets
 
-    # label performance over whole days
-    lo, hi = bucket_of("day", tz)(ts("2025-12-29 12:00")), bucket_of("day", tz)(
-        ts("2026-01-03 12:00"))
+    # label performance: whole ISO weeks (Berlin) from the weekly sets, other days from the
+    # daily sets; the week of 2025-12-29 across the new year has ended, the next one has not
     day = bucket_of("day", tz)
-    sel = [r for r in done if r["project_id"] == "p1" and r["event_type"] == "impression"
-           and lo <= day(r["created_at"]) < hi and clean_label(r["event_label"])]
-    labels = defaultdict(list)
-    for r in sel:
-        labels[r["event_label"]].append(r)
-    expected = sorted(((label, len(rs), distinct(rs, "visitor_id", bool))
-                       for label, rs in labels.items()), key=lambda x: (-x[1], x[0]))
-    assert call("analytics_label_performance", "p1", lo, hi, "impression") == expected
+    check_labels(call, done, tz, [
+        (day(ts("2025-12-29 12:00")), day(ts("2026-01-03 12:00"))),  # days inside a week
+        (day(ts("2025-12-29 12:00")), day(ts("2026-01-05 12:00"))),  # one whole week
+        (day(ts("2025-12-29 12:00")), day(ts("2026-01-04 12:00"))),  # ... less its Sunday
+        (day(ts("2025-12-22 12:00")), day(ts("2026-01-08 12:00"))),  # two, and the open one
+        (day(ts("2025-12-24 12:00")), day(ts("2026-01-07 12:00"))),  # edge days both sides
+        (ts("2025-12-28 23:00"), ts("2026-01-04 12:00")),  # Berlin Monday to Sunday noon
+        (ts("2025-12-29 00:00"), ts("2026-01-04 22:59")),  # Monday starts before p_from
+        (day(ts("2026-01-01 12:00")), day(ts("2026-01-01 12:00"))),  # empty
+    ])
+    assert ts("2025-12-28 23:00") in {r[0] for r in project.table_rows(
+        "analytics_events_weekly_sets", ("week_bucket",))}
 
     # engagement: interactions / impressions per project and day, NULL without impressions
     eng = project.conn.execute(sql.SQL(

@@ -249,6 +249,13 @@ NEW_GRAIN_FROM_ENDED_DAYS = NEW_GRAIN.replace(
     "ref('analytics_events_project_hourly_sets'), 'hour_bucket'",
     "ref('analytics_events_project_daily_sets'), 'utc_day_bucket'")
 
+# ... and from the weekly label sets, which keep no session sets (closed too, so that it is
+# the members that are refused)
+NEW_GRAIN_FROM_VISITOR_WEEKS = NEW_GRAIN.replace(
+    "ref('analytics_events_project_hourly_sets'), 'hour_bucket'",
+    "ref('analytics_events_weekly_sets'), 'week_bucket'").replace(
+    "'build': 'counts',", "'build': 'counts',\n    'closed_buckets': true,")
+
 NEW_GRAIN_YML = """
   - name: analytics_events_project_weekly_agg
     description: One row per project and ISO week, every type and label together.
@@ -269,16 +276,23 @@ def test_a_new_grain_is_one_model_file_and_its_yml_entry(project: Project, tmp_p
     text = yml.read_text()
     assert "\nmodels:\n" in text
     yml.write_text(text.replace("\nmodels:\n", "\nmodels:" + NEW_GRAIN_YML, 1))
-    # read from the project daily sets it would miss the open day: refused by name
+    # read from the project daily sets it would miss the open day, from the weekly label sets
+    # its sessions: refused by name
     model = copy / "models" / "marts" / "analytics_events_project_weekly_agg.sql"
-    model.write_text(NEW_GRAIN_FROM_ENDED_DAYS)
-    refused = dbt(["compile", "--project-dir", str(copy), "--select",
-                   "analytics_events_project_weekly_agg"], project.schema,
-                  {"app_schema": project.schema, "policy_schema": f"{project.schema}_private"},
-                  target_path=str(tmp_path / "target"), check=False)
-    assert refused.returncode != 0
-    assert ("it reads analytics_events_project_daily_sets, which keeps the buckets that have "
-            "ended only") in refused.stdout, refused.stdout[-3000:]
+    for text, message in (
+            (NEW_GRAIN_FROM_ENDED_DAYS, "it reads analytics_events_project_daily_sets, which "
+             "keeps the buckets that have ended only"),
+            (NEW_GRAIN_FROM_VISITOR_WEEKS, "it needs visitor and session sets, and "
+             "analytics_events_weekly_sets keeps visitor sets only")):
+        assert text != NEW_GRAIN
+        model.write_text(text)
+        refused = dbt(["compile", "--project-dir", str(copy), "--select",
+                       "analytics_events_project_weekly_agg"], project.schema,
+                      {"app_schema": project.schema,
+                       "policy_schema": f"{project.schema}_private"},
+                      target_path=str(tmp_path / "target"), check=False)
+        assert refused.returncode != 0
+        assert message in refused.stdout, refused.stdout[-3000:]
     model.write_text(NEW_GRAIN)
     start, as_of = ts("2026-03-02 00:00"), ts("2026-03-12 05:10")
     rng = random.Random(13)

@@ -1,0 +1,43 @@
+{%- set analytics = {
+    'grain': 'week',
+    'unique': ['week_bucket', 'project_id', 'event_type', 'event_label'],
+    'nullable_keys': ['event_label'],
+    'build': 'sets',
+    'members': ['visitor'],
+    'closed_buckets': true,
+} -%}
+{{
+    config(
+        meta={'analytics': analytics},
+        post_hook=[
+            "{{ analytics_ensure_index('idx_events_weekly_sets_project_type_week',
+                '(project_id, event_type, week_bucket)') }}",
+        ],
+    )
+}}
+
+{#- One row per project, event type, label and ISO week (rollup time zone) that has ended: the
+    union of the week's daily visitor sets. Label performance reads a range's whole weeks here
+    (a visitor who comes back on several days is one key, not one per day) and the other days
+    from the daily sets. Visitors only: sessions seldom outlive a day, so a week of session
+    sets would be as large as its seven days. Built once a week (and again while the lookback
+    or a late change reaches the week), not re-sorted every hour while the week is open. -#}
+{%- set run = analytics_run('analytics_events_weekly_sets', analytics) -%}
+with {{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
+
+final as (
+
+    -- the union of the week's daily sets, one row per project, event type, label and week
+    select
+        project_id,
+        event_type,
+        event_label,
+        week_bucket,
+        sum(event_count)::bigint as event_count,
+        {{- analytics_unioned_sets(run) }}
+    from source_sets
+    group by project_id, event_type, event_label, week_bucket
+
+)
+
+select * from final
