@@ -53,6 +53,8 @@ def write(results: dict, out: Path) -> None:
               f"| full / 1 day | {r['full_vs_1_day']} |",
               f"| hourly refresh at Sunday 23:05, 7 days of history (p50 ms) | "
               f"{r['function_worst_hour_of_week']['p50_ms']} |",
+              f"| the next run, Monday 00:05, closing the day and the ISO week (once, ms) | "
+              f"{r.get('function_week_end_once_ms')} |",
               f"| plan's incremental SQL, hourly only (p50 ms) | "
               f"{r['plan_incremental_sql_hourly_only']['p50_ms']} |"]
     hours = r.get("day_of_hourly_runs")
