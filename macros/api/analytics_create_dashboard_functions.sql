@@ -26,7 +26,7 @@
     {%- set hourly_type = analytics_relation('analytics_events_hourly_type_agg') -%}
     {%- set weekly_type = analytics_relation('analytics_events_weekly_type_agg') -%}
     {%- set daily_sets = analytics_relation('analytics_events_daily_sets') -%}
-    {%- set weekly_sets = analytics_relation('analytics_events_weekly_sets') -%}
+    {%- set weekly_sets = analytics_relation('analytics_events_weekly_visitor_sets') -%}
     {%- set project_daily_sets = analytics_relation('analytics_events_project_daily_sets') -%}
     {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
     {%- set tz = analytics_time_zone() -%}

@@ -41,8 +41,8 @@ def tables(p: Project) -> dict:
         ("project_id", "utc_day_bucket", "event_count", "visitor_keys", "session_keys"))}
     # what label performance reads for whole weeks: visitors only, the weeks that have ended
     out["weekly_sets"] = {r[:4]: (r[4], list(r[5])) for r in p.table_rows(
-        "analytics_events_weekly_sets", ("project_id", "event_type", "event_label",
-                                         "week_bucket", "event_count", "visitor_keys"))}
+        "analytics_events_weekly_visitor_sets", ("project_id", "event_type", "event_label",
+                                                 "week_bucket", "event_count", "visitor_keys"))}
     return out
 
 

@@ -53,15 +53,16 @@ def table(p: Project, name: str, bucket: str) -> dict:
 
 
 # keep the buckets that have ended only
-CLOSED_ONLY = {"analytics_events_project_daily_sets", "analytics_events_weekly_sets"}
-VISITORS_ONLY = {"analytics_events_weekly_sets"}  # keep no session sets
+CLOSED_ONLY = {"analytics_events_project_daily_sets",
+               "analytics_events_weekly_visitor_sets"}
+VISITORS_ONLY = {"analytics_events_weekly_visitor_sets"}  # keep no session sets
 LABEL_DIMS = ("project_id", "event_type", "event_label")
 SET_TABLES = {  # name: (grain, dimensions, bucket column)
     "analytics_events_project_hourly_sets": ("hour", ("project_id",), "hour_bucket"),
     "analytics_events_project_daily_sets": ("utc_day", ("project_id",), "utc_day_bucket"),
     "analytics_events_daily_sets": ("day", LABEL_DIMS, "day_bucket"),
     "analytics_events_daily_type_sets": ("day", ("project_id", "event_type"), "day_bucket"),
-    "analytics_events_weekly_sets": ("week", LABEL_DIMS, "week_bucket"),
+    "analytics_events_weekly_visitor_sets": ("week", LABEL_DIMS, "week_bucket"),
 }
 
 
@@ -199,7 +200,8 @@ def test_kpi_totals_and_labels_across_dst_in_a_non_utc_session(project: Project)
     as_of = ts("2026-03-11 02:10")
     tz = "America/New_York"
     project.dbt_run(as_of, rollup_time_zone=tz)
-    weeks = {r[0] for r in project.table_rows("analytics_events_weekly_sets", ("week_bucket",))}
+    weeks = {r[0] for r in project.table_rows("analytics_events_weekly_visitor_sets",
+                                              ("week_bucket",))}
     assert weeks == {ts("2026-02-23 05:00"), ts("2026-03-02 05:00")}, weeks  # the ended weeks
     done = [r for r in project.raw_rows() if r["created_at"] < hour_of(as_of)]
     s = sql.Identifier(project.schema)
@@ -296,7 +298,7 @@ def test_dashboard_functions_views_and_kpi_equal_oracle(project: Project) -> Non
         (day(ts("2026-01-01 12:00")), day(ts("2026-01-01 12:00"))),  # empty
     ])
     assert ts("2025-12-28 23:00") in {r[0] for r in project.table_rows(
-        "analytics_events_weekly_sets", ("week_bucket",))}
+        "analytics_events_weekly_visitor_sets", ("week_bucket",))}
 
     # engagement: interactions / impressions per project and day, NULL without impressions
     eng = project.conn.execute(sql.SQL(

@@ -253,7 +253,7 @@ NEW_GRAIN_FROM_ENDED_DAYS = NEW_GRAIN.replace(
 # the members that are refused)
 NEW_GRAIN_FROM_VISITOR_WEEKS = NEW_GRAIN.replace(
     "ref('analytics_events_project_hourly_sets'), 'hour_bucket'",
-    "ref('analytics_events_weekly_sets'), 'week_bucket'").replace(
+    "ref('analytics_events_weekly_visitor_sets'), 'week_bucket'").replace(
     "'build': 'counts',", "'build': 'counts',\n    'closed_buckets': true,")
 
 NEW_GRAIN_YML = """
@@ -283,7 +283,7 @@ def test_a_new_grain_is_one_model_file_and_its_yml_entry(project: Project, tmp_p
             (NEW_GRAIN_FROM_ENDED_DAYS, "it reads analytics_events_project_daily_sets, which "
              "keeps the buckets that have ended only"),
             (NEW_GRAIN_FROM_VISITOR_WEEKS, "it needs visitor and session sets, and "
-             "analytics_events_weekly_sets keeps visitor sets only")):
+             "analytics_events_weekly_visitor_sets keeps visitor sets only")):
         assert text != NEW_GRAIN
         model.write_text(text)
         refused = dbt(["compile", "--project-dir", str(copy), "--select",
