@@ -43,7 +43,8 @@ inner join (values
     ('analytics_events_project_daily_sets', true), ('analytics_events_daily_sets', true),
     ('analytics_events_daily_type_sets', true), ('analytics_events_daily_agg', true),
     ('analytics_events_daily_type_agg', true), ('analytics_events_weekly_agg', true),
-    ('analytics_events_weekly_type_agg', true), ('analytics_events_hourly_live', true),
+    ('analytics_events_weekly_type_agg', true), ('analytics_events_weekly_visitor_sets', true),
+    ('analytics_events_hourly_live', true),
     ('analytics_engagement_daily', true), ('stg_analytics_events', false),
     ('analytics_refresh_state', false), ('analytics_pending_hours', false),
     ('analytics_change_log', false)
@@ -85,6 +86,16 @@ select no_plan();
 select ok(
     exists (select from analytics_tap_objects where name = 'analytics_events_hourly_agg'),
     'the project is deployed in schema ' || (select target_schema from analytics_tap_settings)
+);
+
+select is_empty(
+    $$ select c.relname from pg_class as c
+       inner join pg_namespace as n on n.oid = c.relnamespace
+       where n.nspname = (select target_schema from analytics_tap_settings)
+           and c.relkind in ('r', 'p', 'v', 'm') and c.relname like 'analytics\_%'
+           and c.relname <> 'analytics_events'
+           and c.oid not in (select o.oid from analytics_tap_objects as o) $$,
+    'every relation of the project is in the list these checks cover'
 );
 
 select is_empty(
