@@ -3,7 +3,8 @@
         models reading it as `covers`) is replaced: drop its days nothing can change any more,
         those before the day holding the lookback's first hour (of the latest as_of any run
         had), and never one a model reading it still needs in this run, nor one a claimed or
-        pending late change falls in (with a weekly reader: nor any day of that week).
+        pending late change of the table or of a reader falls in (with a weekly reader: nor any
+        day of that week).
         - the slices (analytics_events_hourly_sets) keep a few days: their visitors and sessions
           live on in the project hourly and the daily sets;
         - the daily type sets keep the weeks the weekly type rollup can still rebuild: the
@@ -47,7 +48,11 @@
         -- late changes: never a day this run or a later one still has to rebuild
         (select {{ analytics_bucket_sql(keep.unit, 'min(claimed.hour_bucket)') }} from {{ claimed }} as claimed),
         (select {{ analytics_bucket_sql(keep.unit, 'min(pending.hour_bucket)') }}
-         from {{ analytics_relation('analytics_pending_hours', target.schema) }} as pending)
+         from {{ analytics_relation('analytics_pending_hours', target.schema) }} as pending
+         -- this table's and its readers' marks only: another model's (a closed week's marks
+         -- wait there until the week ends) never reads these rows
+         where pending.target in ({{ analytics_sql_literal(target.identifier) }}
+            {%- for name in spec.covers %}, {{ analytics_sql_literal(name) }}{% endfor %}))
         {%- endif %}
     );
     select min(kept_rows.{{ spec.bucket }}) into v_prune_oldest from {{ target }} as kept_rows;

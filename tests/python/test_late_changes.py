@@ -67,6 +67,18 @@ def pending(p: Project) -> int:
         "+ (select count(*) from {s}.analytics_change_log)").format(s=p.ident)).fetchone()[0]
 
 
+def waiting(p: Project) -> set[tuple[str, dt.datetime]]:
+    """The per-aggregate hours still pending (target, hour)."""
+    return set(p.conn.execute(sql.SQL("select target, hour_bucket from {}.analytics_pending_hours")
+                              .format(p.ident)).fetchall())
+
+
+def for_the_week(*hours: str) -> set[tuple[str, dt.datetime]]:
+    """Marks in a week that has not ended wait for the weekly visitor sets, which build a week
+    once, when it has ended; every other model has processed them."""
+    return {("analytics_events_weekly_visitor_sets", ts(h)) for h in hours}
+
+
 def history(p: Project) -> None:
     p.insert([event(f"2026-03-0{d} {h:02d}:20", visitor=f"v{h % 5}") for d in (1, 2, 3, 4, 5)
               for h in range(0, 24, 3)])
@@ -98,7 +110,10 @@ def test_late_changes_are_exact_after_the_next_run(project: Project, runner: str
     at = ts("2026-03-05 13:05")
     run(at)
     assert tables(project) == expected(project, at)
-    assert pending(project) == 0
+    # the week of 03-02 is open: its three changed hours (the moved event's old one) wait
+    assert waiting(project) == for_the_week("2026-03-03 09:00", "2026-03-04 03:00",
+                                            "2026-03-04 06:00")
+    assert pending(project) == 3
     # without tracking, the same kind of change would have stayed wrong: prove the test can fail
     project.execute("alter table {schema}.analytics_events disable trigger user")
     project.insert([event("2026-03-02 02:00", visitor="ghost")])
@@ -149,6 +164,13 @@ def test_mark_of_an_open_transaction_waits_for_the_next_run(project: Project) ->
     at = ts("2026-03-05 14:05")
     project.refresh(at)
     assert tables(project) == expected(project, at)  # the second event, one run later
+    assert waiting(project) == for_the_week("2026-03-02 10:00")
+    assert pending(project) == 1
+    # the week ends (after an outage of three days): the weekly visitor sets build it, once,
+    # with both events, and nothing is left pending
+    at = ts("2026-03-09 00:05")
+    project.refresh(at)
+    assert tables(project) == expected(project, at)
     assert pending(project) == 0
 
 

@@ -11,6 +11,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 MACRO = re.compile(r"\{%-?\s*macro\s+([a-z_0-9]+)\s*\((.*?)\)\s*-?%\}", re.S)
+DEFAULT_VALUE = re.compile(r"\[[^\]]*\]|'[^']*'|\"[^\"]*\"")
 
 
 def defined() -> dict[str, list[str]]:
@@ -19,6 +20,8 @@ def defined() -> dict[str, list[str]]:
         for name, args in MACRO.findall(path.read_text()):
             if name.startswith("default__"):
                 continue
+            # defaults may be lists or strings holding commas: drop them before splitting
+            args = DEFAULT_VALUE.sub("", args)
             names = [a.split("=")[0].strip() for a in args.split(",") if a.strip()]
             assert name not in out, f"macro {name} defined twice"
             out[name] = names

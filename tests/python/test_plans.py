@@ -27,7 +27,8 @@ def bulk(project: Project) -> None:
     project.execute("analyze {schema}.analytics_events")
     project.dbt_run(AS_OF)
     for table in ("analytics_events_hourly_agg", "analytics_events_daily_agg",
-                  "analytics_events_project_hourly_sets", "analytics_events_project_daily_sets"):
+                  "analytics_events_project_hourly_sets", "analytics_events_project_daily_sets",
+                  "analytics_events_daily_sets", "analytics_events_weekly_visitor_sets"):
         # vacuum as autovacuum would: the visibility map makes index-only scans pay
         project.execute("vacuum (analyze) {schema}." + table)
 
@@ -73,6 +74,14 @@ def test_dashboard_queries_use_the_aggregate_indexes(project: Project) -> None:
     assert "analytics_events_project_daily_sets_grain_key" in kpi, kpi
     assert "analytics_events_project_hourly_sets_grain_key" in kpi, kpi
     assert "Seq Scan" not in kpi, kpi
+    # label performance over two whole ISO weeks (2026-03-02 and 03-09) and edge days: the
+    # weekly visitor sets and the daily sets through their indexes
+    labels = "\n".join(nested_plans(project.conn, sql.SQL(
+        "select * from {}.analytics_label_performance('p1', %s, %s, 'impression')").format(
+            project.ident), (ts("2026-02-28 00:00"), ts("2026-03-19 00:00"))))
+    assert "idx_events_weekly_visitor_sets_project_type_week" in labels, labels
+    assert "idx_events_daily_sets_project_type_day" in labels, labels
+    assert "Seq Scan" not in labels, labels
 
 
 def test_source_freshness_runs(project: Project) -> None:

@@ -31,16 +31,17 @@ TABLES = ("analytics_events_hourly_agg", "analytics_events_daily_agg",
           "analytics_events_daily_type_sets", "analytics_events_weekly_visitor_sets")
 VIEWS = ("analytics_events_hourly_live", "analytics_engagement_daily")
 EXPOSED = TABLES + VIEWS
-AS_OF = ts("2026-03-01 12:05")
+AS_OF = ts("2026-03-02 12:05")  # a Monday
 
 
 def deploy(project: Project) -> Project:
     project.insert([{"project_id": p, "event_type": "impression", "event_label": label,
-                     "visitor_id": f"v{h}", "created_at": ts("2026-02-28 20:30") + h * (
+                     "visitor_id": f"v{h}", "created_at": ts("2026-03-01 20:30") + h * (
                          ts("2026-03-01 01:00") - ts("2026-03-01 00:00"))}
                     for p in PROJECTS for h in range(17) for label in (None, "hero")])
     # hour 12:00 is still open at AS_OF: only the live view shows it, from the raw rows; the
-    # day before has ended, so every table, the project daily sets included, has rows
+    # day and the ISO week before have ended, so every table, the project daily sets and the
+    # weekly visitor sets included, has rows
     project.dbt_run(AS_OF)
     load_identities(project.conn, project.schema)
     return project
@@ -111,8 +112,9 @@ def test_dashboard_functions_apply_rls(secured: Project) -> None:
         "kpi": sql.SQL("select * from {}.analytics_kpi_totals(%s, '2026-03-01', '2026-03-02')"),
         "series": sql.SQL("select count(*) from {}.analytics_event_series("
                           "%s, '2026-03-01', '2026-03-02')"),
+        # a whole ISO week: read from the weekly visitor sets
         "labels": sql.SQL("select count(*) from {}.analytics_label_performance("
-                          "%s, '2026-03-01', '2026-03-02', 'impression')"),
+                          "%s, '2026-02-23', '2026-03-02', 'impression')"),
     }
     for name, query in calls.items():
         q = query.format(s)
@@ -227,7 +229,7 @@ def test_incremental_runs_do_not_recreate_policies(secured: Project) -> None:
     before = policy_oids()
     assert len(before) == 2
     secured.dbt_run(AS_OF)
-    secured.dbt_run(ts("2026-03-01 13:05"))
+    secured.dbt_run(ts("2026-03-02 13:05"))
     assert policy_oids() == before  # no DROP POLICY, so no ACCESS EXCLUSIVE lock per refresh
 
 
