@@ -7,21 +7,29 @@
     {%- set pending = analytics_relation('analytics_pending_hours') -%}
     {%- set log = analytics_relation('analytics_change_log') -%}
     {%- set fn = analytics_quote(target.schema) ~ '.analytics_mark_pending_hours' -%}
+    {#- the three triggers; DDL on the raw table locks it against the application's writes, so
+        it runs only when they are missing (on) or present (off), with a short lock_timeout -#}
+    {%- set operations = [
+        ('insert', 'new table as new_rows'),
+        ('update', 'old table as old_rows new table as new_rows'),
+        ('delete', 'old table as old_rows'),
+    ] -%}
+    {%- set names = [] -%}
+    {%- set drops = [] -%}
+    {%- set creates = [] -%}
+    {%- for operation, transitions in operations -%}
+        {%- set name = 'analytics_mark_pending_' ~ operation -%}
+        {%- do names.append(name) -%}
+        {%- do drops.append('drop trigger if exists ' ~ name ~ ' on ' ~ raw) -%}
+        {%- do creates.append('create trigger ' ~ name ~ ' after ' ~ operation ~ ' on ' ~ raw
+            ~ ' referencing ' ~ transitions ~ ' for each statement execute function ' ~ fn ~ '()') -%}
+    {%- endfor -%}
+    {%- set installed = 'select count(*) from pg_trigger where tgrelid = to_regclass('
+        ~ analytics_sql_literal(raw) ~ ") and tgname in ('" ~ names | join("', '") ~ "')" -%}
     {%- if not analytics_late_changes_enabled() -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
-do $sync$
-declare
-    trg text;
-begin
-    for trg in
-        select tgname from pg_trigger
-        where tgrelid = to_regclass({{ analytics_sql_literal(raw) }})
-            and tgname like 'analytics_mark_pending_%'
-    loop
-        execute format('drop trigger %I on {{ raw }}', trg);
-    end loop;
-end
-$sync$
+{{ analytics_guarded_ddl(raw, "(" ~ installed ~ ") > 0", drops,
+    'remove the late-change triggers (track_late_changes is off)') }}
     {%- else %}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
 -- the application's marks: append-only, no key, so an insert never waits on another
@@ -62,22 +70,7 @@ end
 $fn$;
 {{ analytics_grant_exactly('function', fn ~ '()') }};
 
-do $sync$
-begin
-    -- created once: CREATE TRIGGER locks the app's table, so it is not repeated every run
-    {%- for operation, transitions in [
-        ('insert', 'new table as new_rows'),
-        ('update', 'old table as old_rows new table as new_rows'),
-        ('delete', 'old table as old_rows'),
-    ] %}
-    if not exists (select from pg_trigger where tgrelid = {{ analytics_sql_literal(raw) }}::regclass
-                   and tgname = 'analytics_mark_pending_{{ operation }}') then
-        create trigger analytics_mark_pending_{{ operation }} after {{ operation }} on {{ raw }}
-        referencing {{ transitions }}
-        for each statement execute function {{ fn }}();
-    end if;
-    {%- endfor %}
-end
-$sync$
+{{ analytics_guarded_ddl(raw, "(" ~ installed ~ ") < " ~ names | length, drops + creates,
+    'create the late-change triggers (track_late_changes is on)') }}
     {%- endif %}
 {%- endmacro %}

@@ -14,6 +14,9 @@ create table if not exists {{ state }} (
 );
 -- the first complete day of the slices and of the daily type sets (analytics_prune_kept_sets);
 -- added after the first release
-alter table {{ state }} add column if not exists kept_from timestamptz;
+{{ analytics_guarded_ddl(state, "not exists (select from pg_attribute where attrelid = "
+    ~ analytics_sql_literal(state.render()) ~ "::regclass and attname = 'kept_from')",
+    ['alter table ' ~ state ~ ' add column if not exists kept_from timestamptz'],
+    'add the column kept_from') }};
 {{ analytics_internal_table_grants(state) }}
 {%- endmacro %}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
+import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -12,7 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from analytics_db import connect, create_raw_table, dbt
+from analytics_db import VENV_BIN, connect, create_raw_table, dbt, dbt_env
 from psycopg import sql
 from psycopg.rows import dict_row
 
@@ -105,6 +108,20 @@ class Project:
         if full_refresh:
             command.append("--full-refresh")
         return dbt(command, self.schema, variables, env=env).stdout
+
+    def start_dbt(self, as_of: dt.datetime, select: str | None = "analytics_events_hourly_agg",
+                  full_refresh: bool = False, **variables: Any) -> subprocess.Popen:
+        """`dbt run` in its own process (own target path), as a scheduler would start it; the
+        caller reads its output with communicate()."""
+        variables = {"source_schema": self.schema, "app_schema": self.schema,
+                     "policy_schema": f"{self.schema}_private", "as_of": as_of.isoformat(),
+                     **variables}
+        args = [str(VENV_BIN / "dbt"), "run", "--target-path",
+                tempfile.mkdtemp(prefix="dbt-target-"), "--vars", json.dumps(variables)]
+        args += (["--select", select] if select else []) + (
+            ["--full-refresh"] if full_refresh else [])
+        return subprocess.Popen(args, cwd=ROOT, env=dbt_env(self.schema),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def refresh(self, as_of: dt.datetime, **kwargs: Any) -> dict[str, Any]:
         """The pg_cron path: the refresh function the dbt project created in this schema."""

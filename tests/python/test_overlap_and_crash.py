@@ -4,14 +4,12 @@ table exactly as it was. Both use real separate processes against the real Postg
 from __future__ import annotations
 
 import datetime as dt
-import json
 import subprocess
-import tempfile
 import threading
 import time
 
 import psycopg
-from analytics_db import ROOT, VENV_BIN, connect, dbt_env, lock_schema
+from analytics_db import connect, lock_schema
 from conftest import Project, ts
 from oracle import HourlyOracle
 
@@ -24,18 +22,6 @@ def seed(project: Project) -> None:
                      "visitor_id": f"v{h % 3}", "session_id": f"s{h}",
                      "created_at": ts("2026-03-01 00:10") + dt.timedelta(hours=h)}
                     for h in range(9) for p in ("p1", "p2") for label in (None, "a", " ")])
-
-
-def start_dbt(project: Project, as_of, select: str = "analytics_events_hourly_agg"
-              ) -> subprocess.Popen:
-    """`dbt run --select ...` in its own process, as a scheduler would start it."""
-    target = tempfile.mkdtemp(prefix="dbt-target-")
-    variables = {"source_schema": project.schema, "app_schema": project.schema,
-                 "policy_schema": f"{project.schema}_private", "as_of": as_of.isoformat()}
-    args = [str(VENV_BIN / "dbt"), "run", "--select", select, "--target-path", target,
-            "--vars", json.dumps(variables)]
-    return subprocess.Popen(args, cwd=ROOT, env=dbt_env(project.schema),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def wait_for(conn: psycopg.Connection, query: str, params: tuple, expected,
@@ -67,7 +53,7 @@ def test_concurrent_dbt_runs_and_cron_refresh_are_serialized(project: Project) -
     lock_schema(holder, project.schema)
     results: list = []
     try:
-        runs = [start_dbt(project, AS_OF), start_dbt(project, AS_OF)]
+        runs = [project.start_dbt(AS_OF), project.start_dbt(AS_OF)]
         cron = threading.Thread(target=lambda: results.append(_refresh_in_own_session(project)))
         cron.start()
         # all three are queued behind the lock: none has touched the table yet
@@ -112,7 +98,7 @@ def test_run_killed_half_way_leaves_table_as_before(project: Project) -> None:
     # strategy has already rewritten the table inside the run's transaction.
     blocker = connect(autocommit=False)
     blocker.execute(f'grant select on "{project.schema}".analytics_events_hourly_agg to public')
-    run = start_dbt(project, AS_OF)
+    run = project.start_dbt(AS_OF)
     try:
         _kill_when_blocked(project, run)
     finally:

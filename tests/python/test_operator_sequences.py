@@ -1,0 +1,114 @@
+"""Operator sequences tried as a hostile operator would: a run beside an open application
+transaction, the plan's rollout order (the hourly table first, the rollups later), a full
+refresh while the pg_cron function runs, a hash index on created_at, a TRUNCATE of the raw
+table with late-change tracking on. Each once failed or stalled the application."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+import psycopg
+import pytest
+from analytics_db import DbtResult, connect, dbt
+from conftest import Project, ts
+from psycopg import sql
+from test_rollups import check_all
+
+ON = {"track_late_changes": True}
+
+
+def history(p: Project, days: int = 3) -> None:
+    p.insert([{"project_id": f"p{h % 2 + 1}", "event_type": ("click", "view")[h % 2],
+               "event_label": ("hero", None, " ")[h % 3], "visitor_id": f"v{h % 5}",
+               "session_id": f"s{d}{h // 4}", "created_at": ts(f"2026-03-0{d} {h:02d}:20")}
+              for d in range(1, days + 1) for h in range(24)])
+
+
+def app_insert(p: Project, conn: psycopg.Connection, at: str) -> None:
+    conn.execute(sql.SQL("insert into {}.analytics_events (project_id, event_type, visitor_id, "
+                         "created_at) values ('p1', 'click', 'app', %s)").format(p.ident),
+                 (ts(at),))
+
+
+def writes_while(p: Project, run, at: str) -> int:
+    """Application inserts, each in its own transaction with a 3 s lock_timeout, for as long as
+    `run` (a dbt process) goes on; one that waits longer raises. How many were made."""
+    made = 0
+    with connect() as writer:
+        writer.execute("set lock_timeout = '3s'")
+        while run.poll() is None:
+            app_insert(p, writer, at)
+            made += 1
+            time.sleep(0.1)
+    return made
+
+
+# --- 1: a run beside an open application transaction ---------------------------------------
+def test_a_run_never_makes_application_writes_wait(project: Project) -> None:
+    """An application transaction left open across `dbt run` with late changes on: the run's
+    hooks and models take no lock the application's inserts queue behind (the hook once
+    re-enabled RLS on the change log every run: ACCESS EXCLUSIVE behind the open insert, and
+    every later insert behind it), and the run finishes while it is still open. Installing the
+    triggers needs a lock the open transaction holds: the run stops after 2 s with a message
+    that names it, and the inserts meanwhile wait less than that."""
+    history(project)
+    project.dbt_run(ts("2026-03-03 12:05"))
+    app = connect(autocommit=False)
+    try:
+        app_insert(project, app, "2026-03-03 11:10")  # left open
+        run = project.start_dbt(ts("2026-03-03 13:05"), select=None, **ON)
+        assert writes_while(project, run, "2026-03-03 11:15") > 0
+        out = run.communicate()[0]
+        assert run.returncode != 0, out
+        assert "within 2s to create the late-change triggers (track_late_changes is on)" in out, out
+        app.commit()
+
+        project.dbt_run(ts("2026-03-03 13:05"), **ON)  # installs them
+        app_insert(project, app, "2026-03-03 12:10")  # open again, and a mark in the change log
+        for at in ("2026-03-03 14:05", "2026-03-03 15:05"):
+            run = project.start_dbt(ts(at), select=None, **ON)
+            assert writes_while(project, run, "2026-03-03 12:15") > 0
+            out = run.communicate()[0]
+            assert run.returncode == 0, out
+        app.commit()
+    finally:
+        app.rollback()
+        app.close()
+    at = ts("2026-03-03 16:05")
+    project.dbt_run(at, **ON)
+    check_all(project, at, "UTC")
+
+
+# --- 4: an index on created_at that cannot scan a range --------------------------------------
+def run_checked(p: Project, as_of: dt.datetime, **variables) -> DbtResult:
+    """`dbt run` that may fail: its result."""
+    return dbt(["run"], p.schema, {"app_schema": p.schema, "policy_schema": f"{p.schema}_private",
+                                   "as_of": as_of.isoformat(), **variables}, check=False)
+
+
+def test_only_an_index_that_scans_a_range_of_created_at_passes_the_check(project: Project
+                                                                        ) -> None:
+    """The raw-index check once passed a hash index on created_at, which cannot serve the
+    window's `created_at >= ... and created_at < ...`: every run would have read the whole
+    table. A hash index, a partial btree, an expression index and one where created_at is not
+    first are refused; BRIN and a btree starting with created_at pass."""
+    history(project, days=1)
+    project.execute("drop index {schema}.analytics_events_created_at_idx")
+    for ddl in ("create index raw_hash on {schema}.analytics_events using hash (created_at)",
+                "create index raw_partial on {schema}.analytics_events (created_at) "
+                "where project_id = 'p1'",
+                "create index raw_expression on {schema}.analytics_events "
+                "((created_at at time zone 'UTC'))",
+                "create index raw_second on {schema}.analytics_events (project_id, created_at)"):
+        project.execute(ddl)
+        result = run_checked(project, ts("2026-03-01 12:05"))
+        assert result.returncode != 0, ddl
+        assert "no index starting with created_at that can scan a range" in result.stdout, ddl
+    project.execute("create index raw_brin on {schema}.analytics_events using brin (created_at)")
+    assert run_checked(project, ts("2026-03-01 12:05")).returncode == 0
+    project.execute("drop index {schema}.raw_brin")
+    project.execute("create index raw_btree on {schema}.analytics_events (created_at, id)")
+    assert run_checked(project, ts("2026-03-01 13:05")).returncode == 0
+    check_all(project, ts("2026-03-01 13:05"), "UTC")
