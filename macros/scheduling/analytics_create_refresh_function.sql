@@ -80,20 +80,7 @@ begin
     into v_window_start, v_window_end
     from ({{ window_sql | indent(8) }}) as run_window;
 
-    if to_regclass('pg_temp.{{ fresh }}') is not null then
-        drop table pg_temp.{{ fresh }};
-    end if;
-    create temporary table {{ fresh }} on commit drop as
-    {{ analytics_render_model(name) | indent(4) }};
-    {{ analytics_analyze_fresh('pg_temp.' ~ fresh, spec) }};
-
-    {{ analytics_replace_buckets_sql(
-        target=target_relation,
-        fresh='pg_temp.' ~ fresh,
-        window_sql=window_sql,
-        spec=spec,
-        into='v_removed, v_changed, v_added',
-        claimed=analytics_claimed_relation(name)) | indent(4) }};
+    {{ analytics_rebuild_step_sql(name, target_relation, window_sql, fresh) }}
     {%- if spec.get('covers') %}
     {{ analytics_prune_kept_sets(target_relation, params, keyword='plpgsql') | indent(4) }}
     {%- endif %}

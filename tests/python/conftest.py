@@ -99,12 +99,13 @@ class Project:
     # --- runs ------------------------------------------------------------------------------
     def dbt_run(self, as_of: dt.datetime | str | None = None, full_refresh: bool = False,
                 select: str | None = None, env: dict | None = None,
-                **variables: Any) -> str:
+                exclude: str | None = None, **variables: Any) -> str:
         variables.setdefault("app_schema", self.schema)
         variables.setdefault("policy_schema", f"{self.schema}_private")
         if as_of is not None:
             variables["as_of"] = as_of.isoformat() if isinstance(as_of, dt.datetime) else as_of
-        command = ["run"] + (["--select", select] if select else [])
+        command = ["run"] + (["--select", select] if select else []) + (
+            ["--exclude", exclude] if exclude else [])
         if full_refresh:
             command.append("--full-refresh")
         return dbt(command, self.schema, variables, env=env).stdout

@@ -112,3 +112,69 @@ def test_only_an_index_that_scans_a_range_of_created_at_passes_the_check(project
     project.execute("create index raw_btree on {schema}.analytics_events (created_at, id)")
     assert run_checked(project, ts("2026-03-01 13:05")).returncode == 0
     check_all(project, ts("2026-03-01 13:05"), "UTC")
+
+
+# --- 2: the plan's rollout order ------------------------------------------------------------
+def test_the_rollout_order_hourly_table_first_builds_the_rest_whole(project: Project) -> None:
+    """The plan's rollout: `dbt run --select +analytics_events_hourly_agg` for a while (the
+    slices prune the days the lookback no longer reaches), then a plain `dbt run`. Every model
+    built for the first time gets its whole backfill window (the pruned slices rebuilt from the
+    raw events first; it once failed for three models), and the next run prunes them again."""
+    history(project, days=4)
+    for at in ("2026-03-02 12:05", "2026-03-03 12:05", "2026-03-04 12:05"):
+        project.dbt_run(ts(at), select="+analytics_events_hourly_agg")
+    at = ts("2026-03-04 13:05")
+    project.dbt_run(at)
+    check_all(project, at, "UTC")
+    at = ts("2026-03-04 14:05")
+    project.refresh(at)
+    check_all(project, at, "UTC")
+    oldest = project.conn.execute(sql.SQL(
+        "select min(day_bucket) from {}.analytics_events_hourly_sets").format(project.ident)
+    ).fetchone()[0]
+    assert oldest == ts("2026-03-04 00:00")
+
+
+# --- 3: a full refresh while the pg_cron function runs ---------------------------------------
+def test_a_full_refresh_while_the_function_runs_in_a_loop(project: Project) -> None:
+    """`dbt run --full-refresh` while the pg_cron function is called again and again: between
+    two of the run's models the function prunes the freshly rebuilt slices (it once refused
+    four models then); every model is built whole and exact, and no call fails."""
+    history(project, days=4)
+    at = ts("2026-03-04 13:05")
+    project.dbt_run(ts("2026-03-04 12:05"))
+    project.refresh(at)
+    # the interleaving, step by step: the slices rebuilt, the function, then their readers
+    project.dbt_run(at, select="analytics_events_hourly_sets", full_refresh=True)
+    project.refresh(at)
+    project.dbt_run(at, select="analytics_events_hourly_sets+", full_refresh=True,
+                    exclude="analytics_events_hourly_sets")
+    check_all(project, at, "UTC")
+    # and as it happens: the function in a loop through a whole --full-refresh
+    stop = threading.Event()
+    calls: list[int] = []
+    errors: list[Exception] = []
+
+    def loop() -> None:
+        with connect() as c:
+            while not stop.is_set():
+                try:
+                    c.execute(sql.SQL("select {}.analytics_refresh_aggregates(%s)").format(
+                        project.ident), (at,))
+                    calls.append(1)
+                except psycopg.Error as exc:
+                    errors.append(exc)
+                time.sleep(0.05)
+
+    cron = threading.Thread(target=loop)
+    cron.start()
+    try:
+        run = project.start_dbt(at, select=None, full_refresh=True)
+        out = run.communicate(timeout=600)[0]
+    finally:
+        stop.set()
+        cron.join(timeout=120)
+    assert run.returncode == 0, out[-3000:]
+    assert not errors, errors
+    assert len(calls) > 1
+    check_all(project, at, "UTC")

@@ -183,20 +183,31 @@ def test_grains_agree_on_an_event_later_than_the_lookback(project: Project) -> N
 @pytest.mark.parametrize("model,kept", [
     ("analytics_events_daily_sets", "analytics_events_hourly_sets"),
     ("analytics_events_weekly_type_agg", "analytics_events_daily_type_sets")])
-def test_rebuild_from_pruned_sets_is_refused(project: Project, model: str, kept: str) -> None:
+def test_rebuild_from_pruned_sets_rebuilds_them_first(project: Project, model: str,
+                                                      kept: str) -> None:
+    """A --full-refresh of one model read from pruned sets (it once refused): its pre-hook
+    rebuilds the pruned buckets of its window into the covering table first, the model is
+    exact over its whole window, and the covering table's next run prunes them again."""
     built(project, "dbt")
-    out = dbt(["run", "--full-refresh", "--select", model],
-              project.schema, {"as_of": AS_OF.isoformat(), "rollup_time_zone": TZ,
-                               "app_schema": project.schema,
-                               "policy_schema": f"{project.schema}_private"}, check=False)
-    assert out.returncode != 0
-    assert f"{model} would be rebuilt from {kept}, which holds the days since" in out.stdout, (
-        out.stdout[-2000:])
-    assert f"--full-refresh --select {kept}+" in out.stdout, out.stdout[-2000:]
-    check_all(project, AS_OF, TZ)  # nothing changed
-    project.dbt_run(AS_OF, full_refresh=True, select="analytics_events_hourly_sets+",
-                    rollup_time_zone=TZ)
+    first_kept = kept_from(project, kept)
+    assert first_kept is not None
+    project.dbt_run(AS_OF, full_refresh=True, select=model, rollup_time_zone=TZ,
+                    track_late_changes=True)
     check_all(project, AS_OF, TZ)
+    assert kept_from(project, kept) < first_kept  # it holds the rebuilt buckets now
+    at = AS_OF + HOUR
+    project.dbt_run(at, rollup_time_zone=TZ, track_late_changes=True)
+    check_all(project, at, TZ)
+    assert kept_from(project, kept) >= first_kept
+    oldest = project.conn.execute(sql.SQL("select min(day_bucket) from {}.{}").format(
+        project.ident, sql.Identifier(kept))).fetchone()[0]
+    assert oldest >= first_kept
+
+
+def kept_from(project: Project, model: str):
+    return project.conn.execute(sql.SQL(
+        "select kept_from from {}.analytics_refresh_state where model = %s").format(
+            project.ident), (model,)).fetchone()[0]
 
 
 def test_no_aggregate_holds_a_plaintext_id(project: Project) -> None:
