@@ -22,7 +22,11 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def connect(autocommit: bool = True, **kwargs: Any) -> psycopg.Connection:
-    """A connection from the PG* environment variables."""
+    """A connection from the PG* environment variables. PGHOST is passed on by name: psycopg
+    resolves host names itself and, reading it from the environment, reported a bad one as
+    'failed to resolve host None'."""
+    if os.environ.get("PGHOST") and "host" not in kwargs:
+        kwargs["host"] = os.environ["PGHOST"]
     return psycopg.connect("", autocommit=autocommit, **kwargs)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import re
 import sys
@@ -106,7 +107,10 @@ def connect() -> psycopg.Connection:
     try:
         return analytics_db.connect()
     except psycopg.OperationalError as exc:
-        raise OpsError(f"cannot connect with the PG* variables: {exc}".strip()) from exc
+        given = ", ".join(f"{name}={os.environ[name]}" for name in
+                          ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER") if os.environ.get(name))
+        raise OpsError(f"cannot connect with the PG* variables ({given or 'none set'}): "
+                       f"{exc}".strip()) from exc
 
 
 def pg_cron_version(conn: psycopg.Connection) -> tuple[int, ...]:
@@ -231,6 +235,8 @@ class Health:
     newest_hour_bucket: str | None
     lag_hours: float | None
     unaggregated_events_waiting: bool | None
+    dashboard_latency: dict[str, Any]
+    aggregates: dict[str, Any]
     healthy: bool
     problems: list[str]
 
@@ -282,13 +288,103 @@ def check_health(conn: psycopg.Connection, args: argparse.Namespace) -> Health:
                         " while raw events are waiting")
     if newest is None and waiting:
         problems.append("the hourly table is empty while raw events are waiting")
+    latency = dashboard_latency(conn, args.schema)
+    for name, stats in (latency["functions"] or {}).items():
+        if stats["mean_ms"] is not None and stats["mean_ms"] > args.max_dashboard_ms:
+            problems.append(f"{name} takes {stats['mean_ms']:.0f} ms on average over "
+                            f"{stats['calls']} calls (alert above {args.max_dashboard_ms:g} ms)")
     rate = (sum(r["status"] == "succeeded" for r in runs) / len(runs)) if runs else None
     return Health(
         job_name=args.job_name, registered=job is not None,
         active=None if job is None else bool(job[2]), schedule=None if job is None else job[1],
         runs=runs, success_rate=rate, consecutive_failures=failures, last_success=last_success,
         newest_hour_bucket=_iso(newest), lag_hours=None if lag is None else round(float(lag), 2),
-        unaggregated_events_waiting=waiting, healthy=not problems, problems=problems)
+        unaggregated_events_waiting=waiting, dashboard_latency=latency,
+        aggregates=aggregate_sizes(conn, args.schema, raw), healthy=not problems,
+        problems=problems)
+
+
+DASHBOARD_FUNCTIONS = ("analytics_event_series", "analytics_label_performance",
+                       "analytics_kpi_totals")
+
+
+def _calls_of(schema: str, function: str) -> re.Pattern[str]:
+    """A query (SELECT or WITH, as PostgREST's rpc calls are; never the CREATE FUNCTION or a
+    grant naming it) that calls `function` of this deployment: schema-qualified, or unqualified
+    (through the search_path) but never another schema's."""
+    qualified = rf'(?:"{re.escape(schema)}"|{re.escape(schema)})\s*\.\s*'
+    return re.compile(rf'^\s*(?:select|with)\b.*?(?:{qualified}|(?<![\w$."]))'
+                      rf'"?{re.escape(function)}"?\s*\(', re.IGNORECASE | re.DOTALL)
+
+
+def dashboard_latency(conn: psycopg.Connection, schema: str) -> dict[str, Any]:
+    """The dashboard functions' calls and execution times from pg_stat_statements (the plan's
+    alert: dashboard queries over 500 ms), summed over every statement that calls each one in
+    this database since the statistics were last reset. `functions` is None, with the reason in
+    `note`, where pg_stat_statements is not installed or not preloaded."""
+    row = conn.execute("select extnamespace::regnamespace::text from pg_extension "
+                       "where extname = 'pg_stat_statements'").fetchone()
+    if row is None:
+        return {"source": None, "functions": None, "note": (
+            "pg_stat_statements is not installed in this database, so the dashboard functions' "
+            "latency is not known: create extension pg_stat_statements (it must be in "
+            "shared_preload_libraries; Supabase has both by default)")}
+    view = sql.SQL("{}.pg_stat_statements").format(sql.Identifier(row[0]))
+    try:
+        with conn.transaction():
+            statements = conn.execute(sql.SQL(
+                "select query, calls, total_exec_time, max_exec_time from {} "
+                "where dbid = (select oid from pg_database where datname = current_database()) "
+                "and calls > 0 and query ilike any(%s)").format(view),
+                ([f"%{name}%" for name in DASHBOARD_FUNCTIONS],)).fetchall()
+    except psycopg.Error as exc:
+        return {"source": row[0] + ".pg_stat_statements", "functions": None,
+                "note": f"pg_stat_statements cannot be read: {exc}".strip()}
+    functions: dict[str, Any] = {}
+    for name in DASHBOARD_FUNCTIONS:
+        pattern = _calls_of(schema, name)
+        mine = [s for s in statements if pattern.search(s[0] or "")]
+        calls = sum(s[1] for s in mine)
+        functions[name] = {
+            "statements": len(mine), "calls": calls,
+            "mean_ms": round(sum(s[2] for s in mine) / calls, 2) if calls else None,
+            "max_ms": round(max(s[3] for s in mine), 2) if calls else None}
+    return {"source": row[0] + ".pg_stat_statements", "functions": functions, "note": None}
+
+
+def aggregate_sizes(conn: psycopg.Connection, schema: str, raw: sql.Composable
+                    ) -> dict[str, Any]:
+    """Each maintained table's disk use (table, TOAST and indexes) and rows, beside the raw
+    table's: the plan's weekly size check and row growth against event volume. Rows are the
+    planner's estimates (no table is counted); inserted and deleted are the rows written since
+    the statistics were last reset, for the raw table too, so growth reads against volume."""
+    state = sql.SQL("{}.analytics_refresh_state").format(sql.Identifier(schema))
+    if conn.execute("select to_regclass(%s)", (state.as_string(conn),)).fetchone()[0] is None:
+        return {"tables": {}, "raw": None, "aggregates_to_raw": None}
+    query = """
+        select pg_total_relation_size(c.oid), pg_indexes_size(c.oid),
+            greatest(c.reltuples, 0)::bigint, st.n_tup_ins, st.n_tup_del
+        from pg_class as c
+        left join pg_stat_user_tables as st on st.relid = c.oid
+        where c.oid = to_regclass(%s)"""
+
+    def measure(relation: str) -> dict[str, Any] | None:
+        found = conn.execute(query, (relation,)).fetchone()
+        if found is None:
+            return None
+        return dict(zip(("total_bytes", "index_bytes", "rows", "inserted", "deleted"), found,
+                        strict=True))
+
+    tables = {}
+    for (model,) in conn.execute(sql.SQL("select model from {} order by model").format(state)):
+        measured = measure(sql.SQL("{}.{}").format(sql.Identifier(schema),
+                                                   sql.Identifier(model)).as_string(conn))
+        if measured is not None:
+            tables[model] = measured
+    raw_size = measure(raw.as_string(conn))
+    total = sum(t["total_bytes"] for t in tables.values())
+    return {"tables": tables, "raw": raw_size, "aggregates_to_raw": round(
+        total / raw_size["total_bytes"], 3) if raw_size and raw_size["total_bytes"] else None}
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -307,8 +403,31 @@ def cmd_status(args: argparse.Namespace) -> int:
               f"(lag {health.lag_hours if health.lag_hours is not None else 'n/a'} h)")
         for run in health.runs[:5]:
             print(f"  {run['start_time']}  {run['status']:9}  {(run['message'] or '')[:80]}")
+        latency = health.dashboard_latency
+        if latency["functions"] is None:
+            print(f"dashboard        {latency['note']}")
+        else:
+            print(f"dashboard        from {latency['source']} (since its last reset)")
+            for name, stats in latency["functions"].items():
+                timing = ("no calls" if not stats["calls"] else
+                          f"{stats['calls']} calls, mean {stats['mean_ms']} ms, "
+                          f"max {stats['max_ms']} ms")
+                print(f"  {name:28} {timing}")
+        sizes = health.aggregates
+        if sizes["raw"]:
+            print(f"storage          aggregates / raw {sizes['aggregates_to_raw']}x; raw "
+                  f"{_mb(sizes['raw']['total_bytes'])}, ~{sizes['raw']['rows']:,} rows, "
+                  f"+{sizes['raw']['inserted'] or 0:,} -{sizes['raw']['deleted'] or 0:,}")
+        for name, size in sizes["tables"].items():
+            print(f"  {name:40} {_mb(size['total_bytes']):>10} (indexes "
+                  f"{_mb(size['index_bytes'])}), ~{size['rows']:,} rows, "
+                  f"+{size['inserted'] or 0:,} -{size['deleted'] or 0:,}")
         print("HEALTHY" if health.healthy else "UNHEALTHY: " + "; ".join(health.problems))
     return 0 if health.healthy else 1
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:.1f} MB"
 
 
 def cmd_prune_hourly(args: argparse.Namespace) -> int:
@@ -384,6 +503,30 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if failed == 0 else 1
 
 
+def bounded_int(low: int, high: int):
+    """An argparse type: an integer in [low, high]."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
+        return value
+    return parse
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number above 0 (not nan, not inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analytics_ops", description=__doc__,
@@ -418,18 +561,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_unregister)
 
     p = sub.add_parser("status", help="health of the job and of the data; exit 1 when unhealthy",
-                       description="Last runs, success rate, failures in a row, last success and "
-                       "the newest hour's lag. Exit 0 healthy, 1 unhealthy (N failures in a row, "
-                       "or no new hour for H hours while raw events wait), 2 error.")
+                       description="Last runs, success rate, failures in a row, last success, "
+                       "the newest hour's lag, the dashboard functions' latency "
+                       "(pg_stat_statements, where installed) and each aggregate's size and rows "
+                       "beside the raw table's. Exit 0 healthy, 1 unhealthy (N failures in a "
+                       "row, no new hour for H hours while raw events wait, or a dashboard "
+                       "function slower than M ms on average), 2 error.")
     common(p)
     p.add_argument("--source-schema", default=None,
                    help="schema of the raw analytics_events (default: the table the "
                         "deployment's staging view reads, i.e. the dbt var source_schema)")
-    p.add_argument("--runs", type=int, default=20, help="how many recent runs to read (20)")
-    p.add_argument("--max-failures", type=int, default=3,
+    p.add_argument("--runs", type=bounded_int(1, 10000), default=20,
+                   help="how many recent runs to read (1-10000, default 20)")
+    p.add_argument("--max-failures", type=bounded_int(1, 10000), default=3,
                    help="unhealthy at this many failed runs in a row (default 3)")
-    p.add_argument("--max-lag-hours", type=float, default=3,
+    p.add_argument("--max-lag-hours", type=positive_float, default=3,
                    help="unhealthy when the newest hour is older than this (default 3)")
+    p.add_argument("--max-dashboard-ms", type=positive_float, default=500,
+                   help="unhealthy when a dashboard function's mean execution time in "
+                        "pg_stat_statements is above this many ms (the plan's alert; default "
+                        "500)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_status)
 

@@ -130,8 +130,7 @@ init_cluster() {
     local port cron=
     port=$(free_port)
     if [ "$pg_version" = 15 ]; then
-        cron="shared_preload_libraries = 'pg_cron'
-cron.database_name = '$dbname'
+        cron="cron.database_name = '$dbname'
 cron.host = '127.0.0.1'"
     fi
     as_pg tee -a "$data/postgresql.conf" >/dev/null <<EOF
@@ -149,6 +148,31 @@ timezone = 'UTC'
 log_min_messages = warning
 EOF
     echo "$port" | as_pg tee "$portfile" >/dev/null
+}
+
+# What the cluster preloads: pg_cron (15; the npm build of 17 has none) and pg_stat_statements
+# (as Supabase does: `analytics_ops.py status` reads the dashboard functions' latency there), where
+# the server has them. A cluster made by an older version of this script gets them on its next
+# start (restarted when running).
+preload_libraries() {
+    local libdir libs=()
+    libdir=$(as_pg "$bindir/pg_config" --pkglibdir 2>/dev/null || echo "/usr/lib/postgresql/$pg_version/lib")
+    [ "$pg_version" = 15 ] && libs+=(pg_cron)
+    [ -f "$libdir/pg_stat_statements.so" ] && libs+=(pg_stat_statements)
+    local IFS=,
+    echo "${libs[*]}"
+}
+
+ensure_preload() {
+    local want
+    want=$(preload_libraries)
+    [ -n "$want" ] || return 0
+    grep -qs "^shared_preload_libraries = '$want'\$" "$data/postgresql.conf" && return 0
+    echo "shared_preload_libraries = '$want'" | as_pg tee -a "$data/postgresql.conf" >/dev/null
+    if is_running; then
+        say "restarting PostgreSQL $pg_version to preload $want"
+        as_pg "$bindir/pg_ctl" -D "$data" -l "$state/postgres.log" -m fast -w -t 60 restart >/dev/null
+    fi
 }
 
 start_cluster() {
@@ -170,6 +194,11 @@ create_database() {
         extensions="$extensions; create extension if not exists pg_cron;
             create extension if not exists pgtap schema extensions"
     fi
+    case ",$(preload_libraries)," in
+    *,pg_stat_statements,*)
+        extensions="$extensions; create extension if not exists pg_stat_statements schema extensions"
+        ;;
+    esac
     "$clientdir/psql" -h 127.0.0.1 -p "$port" -U postgres -d "$dbname" -q -v ON_ERROR_STOP=1 \
         -c "set client_min_messages = warning" -c "$extensions" >/dev/null
 }
@@ -179,6 +208,7 @@ ensure)
     install_packages
     [ "$pg_version" = 15 ] || install_npm_server
     init_cluster
+    ensure_preload
     start_cluster
     create_database
     ;;

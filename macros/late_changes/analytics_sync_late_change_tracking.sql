@@ -10,9 +10,10 @@
     {#- the three triggers; DDL on the raw table locks it against the application's writes, so
         it runs only when they are missing (on) or present (off), with a short lock_timeout -#}
     {%- set operations = [
-        ('insert', 'new table as new_rows'),
-        ('update', 'old table as old_rows new table as new_rows'),
-        ('delete', 'old table as old_rows'),
+        ('insert', ' referencing new table as new_rows'),
+        ('update', ' referencing old table as old_rows new table as new_rows'),
+        ('delete', ' referencing old table as old_rows'),
+        ('truncate', ''),
     ] -%}
     {%- set names = [] -%}
     {%- set drops = [] -%}
@@ -22,7 +23,7 @@
         {%- do names.append(name) -%}
         {%- do drops.append('drop trigger if exists ' ~ name ~ ' on ' ~ raw) -%}
         {%- do creates.append('create trigger ' ~ name ~ ' after ' ~ operation ~ ' on ' ~ raw
-            ~ ' referencing ' ~ transitions ~ ' for each statement execute function ' ~ fn ~ '()') -%}
+            ~ transitions ~ ' for each statement execute function ' ~ fn ~ '()') -%}
     {%- endfor -%}
     {%- set installed = 'select count(*) from pg_trigger where tgrelid = to_regclass('
         ~ analytics_sql_literal(raw) ~ ") and tgname in ('" ~ names | join("', '") ~ "')" -%}
@@ -54,7 +55,29 @@ language plpgsql
 security definer
 set search_path = ''
 as $fn$
+declare
+    v_table text;
+    v_bucket text;
 begin
+    -- A TRUNCATE empties every hour: mark every hour any aggregate holds a bucket starting in
+    -- (a day or week is rebuilt through the hour it starts in), so the next runs empty them too
+    -- (pending_batch_hours at a time). The tables are looked up when it happens: a partial
+    -- --select may not have built them all.
+    if tg_op = 'TRUNCATE' then
+        for v_table, v_bucket in
+            select aggregate_table.name, aggregate_table.bucket
+            from (values
+                {%- for name in analytics_model_spec('all') %}
+                ({{ analytics_sql_literal(analytics_relation(name).render()) }}, {{ analytics_sql_literal(analytics_model_spec(name).bucket) }}){{ ',' if not loop.last }}
+                {%- endfor %}
+            ) as aggregate_table (name, bucket)
+            where to_regclass(aggregate_table.name) is not null
+        loop
+            execute format('insert into %s (hour_bucket) select distinct '
+                || 'date_trunc(''hour'', %I, ''UTC'') from %s where %I is not null',
+                {{ analytics_sql_literal(log.render()) }}, v_bucket, v_table, v_bucket);
+        end loop;
+    end if;
     -- One row per distinct UTC hour the statement touched, not per event; a plain insert.
     {%- for transition, operations in [('new_rows', "'INSERT', 'UPDATE'"),
                                         ('old_rows', "'DELETE', 'UPDATE'")] %}

@@ -401,9 +401,17 @@ def test_ops_status_follows_the_schema_and_checks_its_arguments(project: Project
         (("register", "--schema", project.schema, "--purge-history-days", "100000000000"),
          "--purge-history-days"),
         (("register", "--schema", project.schema, "--schedule", "0 0 31 2 *"), "never fires"),
+        (("status", "--schema", project.schema, "--runs", "-1"), "--runs: must be between"),
+        (("status", "--schema", project.schema, "--max-failures", "0"), "must be between"),
+        (("status", "--schema", project.schema, "--max-lag-hours", "nan"), "finite number"),
+        (("status", "--schema", project.schema, "--max-lag-hours", "inf"), "finite number"),
+        (("status", "--schema", project.schema, "--max-dashboard-ms", "-5"), "above 0"),
     ]:
         out = ops(*args)
         assert out.returncode == 2 and message in out.stderr, out.stderr
+    out = ops("status", "--schema", project.schema, env={"PGHOST": "no-such-host.invalid"})
+    assert out.returncode == 2 and "'no-such-host.invalid'" in out.stderr, out.stderr
+    assert "PGHOST=no-such-host.invalid" in out.stderr and "None" not in out.stderr
     out = ops("register", "--schema", project.schema, "--job-name", "it's a job", "--dry-run")
     assert out.returncode == 0, out.stderr
     assert "cron.schedule('it''s a job'" in out.stdout, out.stdout

@@ -178,3 +178,30 @@ def test_a_full_refresh_while_the_function_runs_in_a_loop(project: Project) -> N
     assert not errors, errors
     assert len(calls) > 1
     check_all(project, at, "UTC")
+
+
+# --- 5: TRUNCATE of the raw table with late changes on ---------------------------------------
+@pytest.mark.parametrize("runner", ["dbt", "function"])
+def test_a_truncate_of_the_raw_table_is_followed(project: Project, runner: str) -> None:
+    """`TRUNCATE analytics_events` with tracking on once left every aggregate as it was: a
+    statement trigger now marks every hour any aggregate holds, and the next run empties every
+    hour, day and week (those older than the lookback and the pruned slices' days included);
+    new events after it are counted as usual."""
+    history(project)
+    project.dbt_run(ts("2026-03-03 12:05"), **ON)
+    project.refresh(ts("2026-03-03 13:05"))
+    project.execute("truncate {schema}.analytics_events")
+    at = ts("2026-03-03 14:05")
+    if runner == "dbt":
+        project.dbt_run(at, **ON)
+    else:
+        project.refresh(at)
+    check_all(project, at, "UTC")
+    for name in ("analytics_events_hourly_agg", "analytics_events_weekly_type_agg",
+                 "analytics_events_project_daily_sets", "analytics_events_hourly_sets"):
+        assert project.table_rows(name, ("project_id",)) == [], name
+    project.insert([{"project_id": "p1", "event_type": "click", "visitor_id": "after",
+                     "created_at": ts("2026-03-01 10:10")}])
+    at = ts("2026-03-03 15:05")
+    project.refresh(at)
+    check_all(project, at, "UTC")

@@ -13,7 +13,7 @@ import time
 import psycopg
 import pytest
 from analytics_db import ROOT, create_raw_table
-from analytics_ops import OpsError, validate_schedule
+from analytics_ops import OpsError, _calls_of, dashboard_latency, validate_schedule
 from conftest import Project
 from oracle import HourlyOracle, hour_of
 from psycopg import sql
@@ -227,6 +227,84 @@ def test_status_exit_codes_and_json(project: Project, conn: psycopg.Connection,
         assert res.returncode == 1 and not report["healthy"]
         assert report["lag_hours"] > 6 and report["unaggregated_events_waiting"]
         assert any("no new hour" in p for p in report["problems"])
+
+
+def test_status_reports_dashboard_latency_and_sizes(project: Project,
+                                                   conn: psycopg.Connection) -> None:
+    """The plan's last alert, dashboard queries over 500 ms, from pg_stat_statements (which
+    `make test`'s cluster preloads, as Supabase does), and each aggregate's size and rows beside
+    the raw table's. A dashboard statement that takes 600 ms makes status unhealthy."""
+    if conn.execute("select count(*) from pg_extension where extname = 'pg_stat_statements'"
+                    ).fetchone()[0] == 0:
+        pytest.skip("pg_stat_statements is not installed here (make test's PostgreSQL 15 "
+                    "cluster preloads it)")
+    now = dt.datetime.now(UTC)
+    project.insert(recent_events(now, hours=10))
+    project.dbt_run(now)
+    name = f"test-latency-{project.schema}"[:60]
+    assert ops("register", "--schema", project.schema, "--job-name", name,
+               "--schedule", "0 0 1 1 *").returncode == 0
+    kpi = sql.SQL("select {}* from {}.analytics_kpi_totals('proj_a', %s, %s)")
+    try:
+        for _ in range(3):
+            conn.execute(kpi.format(sql.SQL(""), project.ident), (now - dt.timedelta(days=1), now))
+        fast = ops("status", "--schema", project.schema, "--job-name", name, "--json")
+        text = ops("status", "--schema", project.schema, "--job-name", name)
+        # the same function in a statement that takes 1.2 s: the mean of the six calls passes
+        # 500 ms
+        for _ in range(3):
+            conn.execute(kpi.format(sql.SQL("pg_sleep(1.2), "), project.ident),
+                         (now - dt.timedelta(days=1), now))
+        slow = ops("status", "--schema", project.schema, "--job-name", name, "--json")
+        lenient = ops("status", "--schema", project.schema, "--job-name", name, "--json",
+                      "--max-dashboard-ms", "5000")
+    finally:
+        ops("unregister", "--schema", project.schema, "--job-name", name)
+    report = json.loads(fast.stdout)
+    assert fast.returncode == 0 and report["healthy"], report
+    functions = report["dashboard_latency"]["functions"]
+    assert functions["analytics_kpi_totals"]["calls"] == 3
+    assert 0 < functions["analytics_kpi_totals"]["mean_ms"] < 500
+    assert functions["analytics_label_performance"]["calls"] == 0  # not called in this schema
+    sizes = report["aggregates"]
+    assert set(sizes["tables"]) >= {"analytics_events_hourly_agg", "analytics_events_daily_sets"}
+    hourly = sizes["tables"]["analytics_events_hourly_agg"]
+    rows = project.conn.execute(sql.SQL("select count(*) from {}.analytics_events_hourly_agg"
+                                        ).format(project.ident)).fetchone()[0]
+    assert hourly["total_bytes"] > hourly["index_bytes"] > 0
+    assert hourly["inserted"] == rows  # one build: every row written once
+    assert sizes["raw"]["inserted"] == len(recent_events(now, hours=10))
+    assert sizes["aggregates_to_raw"] > 0
+    assert "analytics_kpi_totals" in text.stdout and "aggregates / raw" in text.stdout
+    report = json.loads(slow.stdout)
+    assert slow.returncode == 1 and not report["healthy"]
+    assert any(p.startswith("analytics_kpi_totals takes") and "alert above 500 ms" in p
+               for p in report["problems"]), report["problems"]
+    assert lenient.returncode == 0, lenient.stdout
+
+
+def test_dashboard_calls_are_matched_by_schema() -> None:
+    calls = _calls_of("t_a", "analytics_kpi_totals")
+    assert calls.search('select * from "t_a".analytics_kpi_totals($1, $2, $3)')
+    assert calls.search('SELECT "t_a"."analytics_kpi_totals"("p_project_id" := $1)')
+    assert calls.search("select * from analytics_kpi_totals($1, $2, $3)")  # search_path
+    for other in ('select * from "t_b".analytics_kpi_totals($1)',
+                  "select * from t_ab.analytics_kpi_totals($1)",
+                  "select * from t_a.analytics_kpi_totals_v2($1)",
+                  "select my_analytics_kpi_totals($1)",
+                  'create or replace function "t_a".analytics_kpi_totals(p text)',
+                  'grant execute on function "t_a".analytics_kpi_totals(text) to x'):
+        assert not calls.search(other), other
+
+
+def test_status_without_pg_stat_statements_says_so(conn: psycopg.Connection) -> None:
+    if not conn.execute("select 1 from pg_database where datname = 'analytics_nostats'"
+                        ).fetchone():
+        conn.execute("create database analytics_nostats")
+    with psycopg.connect("", dbname="analytics_nostats", autocommit=True) as other:
+        latency = dashboard_latency(other, "public")
+    assert latency["functions"] is None
+    assert "create extension pg_stat_statements" in latency["note"]
 
 
 def test_clear_errors(project: Project, conn: psycopg.Connection) -> None:
