@@ -32,7 +32,7 @@ def connect(autocommit: bool = True, **kwargs: Any) -> psycopg.Connection:
 
 def lock_schema(conn: psycopg.Connection, schema: str) -> None:
     """Take the advisory lock every refresh of `schema`'s aggregates takes first (dbt run, the
-    pg_cron function, a re-aggregation: macros/strategy/analytics_lock_sql.sql), held until the
+    pg_cron function, a re-aggregation: macros/sql/analytics_lock_sql.sql), held until the
     transaction ends, so what runs next in it never overlaps a refresh."""
     conn.execute("select pg_advisory_xact_lock(hashtext('analytics_events_agg'), hashtext(%s))",
                  (schema,))
@@ -93,7 +93,7 @@ class DbtResult:
 # for themselves. Every other flag (--select, --full-refresh, ...) is read at run time.
 _PARSE_FLAGS = ("--project-dir", "--profiles-dir", "--profile", "--target", "-t",
                 "--target-path")
-# Vars read at run time only, never while parsing (macros/window/analytics_as_of.sql): a run that
+# Vars read at run time only, never while parsing (macros/vars/analytics_as_of.sql): a run that
 # differs from the cached parse in these alone reuses the parsed manifest.
 _RUN_TIME_VARS = ("as_of",)
 _MANIFESTS: dict[str, Any] = {}

@@ -1,9 +1,5 @@
 {% macro analytics_api_grants(relation=none, exposed=true) -%}
-    {{ return(adapter.dispatch('analytics_api_grants', 'analytics_events_agg')(relation or this, exposed)) }}
-{%- endmacro %}
-
-
-{% macro default__analytics_api_grants(relation, exposed) -%}
+    {%- set relation = relation or this -%}
     {#- Post-hook: the relation's API privileges, exactly (analytics_grant_exactly): an exposed
         relation gets SELECT for `authenticated` (rows filtered by RLS) and `service_role`
         (server side, BYPASSRLS) and USAGE on its schema; `anon` gets nothing; no API role may

@@ -1,9 +1,5 @@
 {% macro analytics_rls_policies(relation=none) -%}
-    {{ return(adapter.dispatch('analytics_rls_policies', 'analytics_events_agg')(relation or this)) }}
-{%- endmacro %}
-
-
-{% macro default__analytics_rls_policies(relation) -%}
+    {%- set relation = relation or this -%}
     {#- Post-hook for a table exposed to the API: enable row level security and (re)create the
         plan's two SELECT policies, written as Supabase advises: `to authenticated`, and the
         lookups wrapped in `(select ...)` so they run once per statement (InitPlans), not once

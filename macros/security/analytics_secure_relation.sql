@@ -9,7 +9,9 @@
     {%- endif -%}
     {%- set statements = [] -%}
     {%- if config.get('materialized') == 'view' -%}
-        {%- do statements.append(analytics_security_invoker(this)) -%}
+        {#- a plain view runs as its owner, who bypasses RLS: security_invoker = true makes it
+            read the tables as the caller -#}
+        {%- do statements.append('alter view ' ~ this.render() ~ ' set (security_invoker = true)') -%}
     {%- elif exposed -%}
         {%- do statements.append(analytics_rls_policies(this)) -%}
     {%- endif -%}

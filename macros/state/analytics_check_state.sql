@@ -2,7 +2,7 @@
     {#- Pre-hook of an incremental run (and the refresh function's first step): refuse when the
         table was built with another rollup_time_zone than the vars now give, since its stored
         days and weeks would be mixed with differently cut new ones (double counts). -#}
-    {%- if not analytics_zone_dependent(model_name) -%}
+    {%- if not analytics_model_spec(model_name).zone_dependent -%}
         {{ return('select 1' if keyword == 'do' else 'null;') }}
     {%- endif -%}
     {%- set state = analytics_relation('analytics_refresh_state', relation.schema) -%}

@@ -3,7 +3,7 @@
         the table is aggregated through as_of's hour (never moved back by an older as_of) in
         the current rollup zone. A new table (first build, --full-refresh) starts afresh. -#}
     {%- set state = analytics_relation('analytics_refresh_state', relation.schema) -%}
-    {%- set zone = analytics_time_zone() if analytics_zone_dependent(model_name) else none -%}
+    {%- set zone = analytics_time_zone() if analytics_model_spec(model_name).zone_dependent else none -%}
 insert into {{ state }} as state (model, relation_oid, aggregated_through, rollup_time_zone)
 values (
     {{ analytics_sql_literal(model_name) }},

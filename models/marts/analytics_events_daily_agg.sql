@@ -29,7 +29,10 @@ final as (
         event_label,
         day_bucket,
         event_count,
-        {{ analytics_set_cardinalities() }}
+        cardinality(visitor_keys)::bigint as unique_visitors,
+        cardinality(session_keys)::bigint as unique_sessions,
+        now() as created_at,
+        now() as updated_at
     from source_sets
 
 )

@@ -28,7 +28,8 @@ final as (
         event_label,
         day_bucket,
         sum(event_count)::bigint as event_count,
-        {{- analytics_unioned_sets(run) }}
+        {{ analytics_key_function('analytics_key_union') }}(visitor_keys) as visitor_keys,
+        {{ analytics_key_function('analytics_key_union') }}(session_keys) as session_keys
     from source_sets
     group by project_id, event_type, event_label, day_bucket
 

@@ -54,7 +54,10 @@ split_hours as (
         event_label,
         hour_bucket,
         sum(event_count)::bigint as event_count,
-        {{- analytics_unioned_sets(run) }}
+        {{ analytics_key_function('analytics_key_count') }}(visitor_keys) as unique_visitors,
+        {{ analytics_key_function('analytics_key_count') }}(session_keys) as unique_sessions,
+        now() as created_at,
+        now() as updated_at
     from source_sets
     where not whole_hour
     group by project_id, event_type, event_label, hour_bucket
@@ -86,7 +89,10 @@ final as (
         source_sets.event_label,
         source_sets.hour_bucket,
         source_sets.event_count,
-        {{ analytics_set_cardinalities('source_sets') }}
+        cardinality(source_sets.visitor_keys)::bigint as unique_visitors,
+        cardinality(source_sets.session_keys)::bigint as unique_sessions,
+        now() as created_at,
+        now() as updated_at
     from source_sets
     where source_sets.whole_hour
 

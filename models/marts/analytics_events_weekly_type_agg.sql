@@ -41,7 +41,10 @@ final as (
         event_type,
         week_bucket,
         event_count,
-        {{ analytics_first_day_counts() }}
+        {{ analytics_first_day_count('visitor') }} as unique_visitors,
+        {{ analytics_first_day_count('session') }} as unique_sessions,
+        now() as created_at,
+        now() as updated_at
     from days
 
 )

@@ -1,12 +1,14 @@
-"""macros/_macros.yml describes every macro of the project with exactly its arguments, so the
-documentation cannot drift from the code (dispatch bodies, `default__*`, are covered by the
-macro they implement)."""
+"""Each folder's macros/<folder>/_macros.yml describes every macro of that folder with exactly
+its arguments, so the documentation cannot drift from the code, and a reader finds a macro's
+description beside it (dispatch bodies, `default__*`, are covered by the macro they
+implement)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,9 +16,9 @@ MACRO = re.compile(r"\{%-?\s*macro\s+([a-z_0-9]+)\s*\((.*?)\)\s*-?%\}", re.S)
 DEFAULT_VALUE = re.compile(r"\[[^\]]*\]|'[^']*'|\"[^\"]*\"")
 
 
-def defined() -> dict[str, list[str]]:
+def defined(folder: Path) -> dict[str, list[str]]:
     out = {}
-    for path in sorted((ROOT / "macros").rglob("*.sql")):
+    for path in sorted(folder.glob("*.sql")):
         for name, args in MACRO.findall(path.read_text()):
             if name.startswith("default__"):
                 continue
@@ -28,15 +30,24 @@ def defined() -> dict[str, list[str]]:
     return out
 
 
-def test_every_macro_and_argument_is_described() -> None:
-    doc = yaml.safe_load((ROOT / "macros" / "_macros.yml").read_text())["macros"]
+FOLDERS = sorted(p for p in (ROOT / "macros").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_every_macro_and_argument_is_described_in_its_folder(folder: Path) -> None:
+    doc = yaml.safe_load((folder / "_macros.yml").read_text())["macros"]
     documented = {m["name"]: [a["name"] for a in m.get("arguments", [])] for m in doc}
-    code = defined()
-    assert sorted(set(code) - set(documented)) == [], "macros without a description"
-    assert sorted(set(documented) - set(code)) == [], "descriptions of macros that do not exist"
+    assert len(documented) == len(doc), f"{folder.name}/_macros.yml describes a macro twice"
+    code = defined(folder)
+    assert sorted(set(code) - set(documented)) == [], "macros without a description here"
+    assert sorted(set(documented) - set(code)) == [], "descriptions of macros not in this folder"
     for name, args in code.items():
         assert documented[name] == args, f"{name}: _macros.yml says {documented[name]}"
     assert all(m.get("description") for m in doc)
+
+
+def test_no_macro_file_outside_a_folder() -> None:
+    assert sorted(p.name for p in (ROOT / "macros").iterdir() if p.is_file()) == []
 
 
 def test_one_macro_per_file_named_after_it() -> None:

@@ -3,7 +3,7 @@
 {#- Raw rows that cannot be aggregated (no or a blank project, event type or time, a project or
     type too long for an index key, a time before 2000 or in the future) are left out of every
     aggregate. This test lists them with the reason so bad input is visible as a warning,
-    never a failed run. The rules: macros/build/analytics_event_rules.sql. -#}
+    never a failed run. The rules: macros/event_rules/analytics_event_rules.sql. -#}
 with checked as (
 
     select
