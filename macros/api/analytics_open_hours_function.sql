@@ -5,7 +5,7 @@
         table; it therefore applies the tenant rule itself (analytics_tenant_rule, the
         policies' expressions); sessions that did not SET ROLE to an API role, and
         service_role, see every project. The stored hours count the cardinality of their key
-        sets (analytics_member_digest); one open hour counts its distinct ids directly, which
+        sets (analytics_member_key); one open hour counts its distinct ids directly, which
         is the same number but for a digest collision (README › Member sets). -#}
     {%- set private = analytics_private_schema() -%}
     {%- set fn = private ~ '.' ~ analytics_private_name('analytics_open_hours', this.schema) -%}

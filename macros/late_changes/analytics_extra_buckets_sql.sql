@@ -1,9 +1,9 @@
-{% macro analytics_extra_buckets_sql(claimed, grain, window_cte='run_window', covers=none,
+{% macro analytics_extra_buckets_sql(claimed, grain, window_cte='run_window', kept_for=none,
     target=none) -%}
     {#- The buckets outside the run's contiguous window that claimed pending hours fall in,
         each as [bucket_start, bucket_end), cut at the window's end. Windows start on bucket
         boundaries, so these buckets never overlap the window. An hour is in one day, or in two
-        in a zone whose days start at :30. With `covers` (a table that keeps only the buckets that
+        in a zone whose days start at :30. With `kept_for` (a table that keeps only the buckets that
         can still change, analytics_prune_kept_sets) and its `target`: a claimed hour before its
         first kept day (analytics_kept_from_sql) brings what its readers need back: for the
         slices, every hour of the hour's day, so the day can be rebuilt from its slices; for the
@@ -11,7 +11,7 @@
     {%- set g = analytics_grain(grain) -%}
     {%- set tz = g.tz -%}
     {%- set starts -%}
-        {%- if covers and grain == 'hour' -%}
+        {%- if kept_for and grain == 'hour' -%}
         select hours.hour_start
         from {{ claimed }} as claimed
         -- the UTC hours overlapping the day or days (rollup zone) the claimed hour lies in
@@ -32,7 +32,7 @@
             end,
             interval '1 hour'
         ) as hours (hour_start)
-        {%- elif covers and grain == 'day' -%}
+        {%- elif kept_for and grain == 'day' -%}
         {%- set week = analytics_bucket_sql('week', 'ends.moment') -%}
         {%- set day = analytics_bucket_sql('day', 'ends.moment') -%}
         select days.day_start at time zone '{{ tz }}' as hour_start

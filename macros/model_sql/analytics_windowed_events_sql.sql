@@ -3,7 +3,7 @@
         for the middle ones): the cleaned events of the run's window, read through the raw
         table's created_at index on incremental runs (the bounds are InitPlans; a first build
         sees its bounds as expressions and scans the table), plus, with late-change tracking,
-        the events of the buckets holding claimed pending hours. `run` is analytics_run(). -#}
+        the events of the buckets holding claimed pending hours. `run` is analytics_run_context(). -#}
 events as (
 
     select * from {{ events }}

@@ -60,16 +60,16 @@ begin
             'than now() plus {{ skew[10:-1] }} of clock skew, got % (now() is %)', p_as_of, now();
     end if;
 
-    {{ analytics_lock_sql(schema, keyword='perform') }};
+    {{ analytics_lock_sql(schema, in_plpgsql=true) }};
 {%- for name in models %}
-    {{ analytics_check_state(name, analytics_relation(name), keyword='plpgsql') | indent(4) }}
+    {{ analytics_check_state(name, analytics_relation(name), in_plpgsql=true) | indent(4) }}
 {%- endfor %}
 {% for name in models %}
     {%- set spec = analytics_model_spec(name) %}
     {%- set target_relation = analytics_relation(name) %}
     {%- set fresh = 'analytics_fresh_' ~ loop.index %}
     {%- set window_sql = analytics_window_sql(target_relation, params, true, spec.grain, spec.bucket,
-        spec.get('covers'), spec.closed_buckets) %}
+        spec.get('kept_for'), spec.closed_buckets) %}
 
     -- {{ name }}
     v_started := clock_timestamp();
@@ -81,8 +81,8 @@ begin
     from ({{ window_sql | indent(8) }}) as run_window;
 
     {{ analytics_rebuild_step_sql(name, target_relation, window_sql, fresh) }}
-    {%- if spec.get('covers') %}
-    {{ analytics_prune_kept_sets(target_relation, params, keyword='plpgsql') | indent(4) }}
+    {%- if spec.get('kept_for') %}
+    {{ analytics_prune_kept_sets(target_relation, params, in_plpgsql=true) | indent(4) }}
     {%- endif %}
     {{ analytics_record_state_sql(name, target_relation, 'p_as_of') | indent(4) }};
 

@@ -5,7 +5,7 @@
         'as_of': 'p_as_of',
         'lookback_hours': 'p_lookback_hours',
         'backfill_hours': 'p_backfill_days * 24',
-        'range_from': 'p_from',
-        'range_to': 'p_to',
+        'reaggregate_from': 'p_from',
+        'reaggregate_to': 'p_to',
     }) }}
 {%- endmacro %}

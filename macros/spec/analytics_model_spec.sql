@@ -2,7 +2,7 @@
     {#- What the strategy, the hooks, the tests and the refresh function know of a maintained
         model, read from the one place it is declared: the dict at the top of the model file,
         `analytics`, which the file gives to config(meta={'analytics': analytics}) (so the
-        project's graph has it) and to analytics_run (`declared`: a unit test has no graph).
+        project's graph has it) and to analytics_run_context (`declared`: a unit test has no graph).
         A model is maintained when it declares:
         - grain: hour, utc_day, day (rollup time zone) or week (ISO, rollup time zone); its
           bucket column is <grain>_bucket;
@@ -15,9 +15,11 @@
         - nullable_keys (optional): the unique columns that may be NULL, matched NULL-safely
           (`unique nulls not distinct`);
         - surrogate_id (optional): the hourly table's id, generated always as identity;
-        - covers (optional): a table that keeps only the buckets that can still change lists the
-          models reading it, whose windows it keeps complete (analytics_window_sql) and whose
-          buckets it keeps (analytics_prune_kept_sets);
+        - kept_for (optional): a table that keeps only the buckets that can still change lists the
+          models it is kept for, the ones reading it: their windows are kept complete in it
+          (analytics_window_sql widens its own window to them; analytics_prune_kept_sets never
+          drops a bucket they still need; analytics_restore_kept_sets_hook brings pruned ones
+          back for their first build);
         - closed_buckets (optional, a day or week grain): the table holds buckets that have
           ended only: a run rebuilds none at or after the start of the bucket holding as_of
           (analytics_window_sql), and a row of a bucket that had not ended when the table was
@@ -87,7 +89,7 @@
             ~ (nodes.keys() | sort | join(', '))) }}
     {%- endif -%}
     {%- set declared = nodes[model_name].config.meta.analytics if declared is none else declared -%}
-    {%- set known = ['grain', 'build', 'unique', 'nullable_keys', 'surrogate_id', 'covers',
+    {%- set known = ['grain', 'build', 'unique', 'nullable_keys', 'surrogate_id', 'kept_for',
         'closed_buckets', 'members'] -%}
     {%- set grain = declared.get('grain') -%}
     {%- set build = declared.get('build') -%}
@@ -110,9 +112,9 @@
             ~ bucket ~ " and every nullable key, got " ~ unique ~ " and " ~ nullable) }}
     {%- endif -%}
     {%- if declared.get('closed_buckets', false) not in (true, false)
-        or (declared.get('closed_buckets') and (grain == 'hour' or declared.get('covers'))) -%}
+        or (declared.get('closed_buckets') and (grain == 'hour' or declared.get('kept_for'))) -%}
         {{ exceptions.raise_compiler_error(fail ~ "closed_buckets is true or false, and only for a "
-            ~ "day or week grain (an hour is whole by construction) that covers nothing, got "
+            ~ "day or week grain (an hour is whole by construction) that is kept for no reader, got "
             ~ declared.get('closed_buckets') ~ " for grain " ~ grain) }}
     {%- endif -%}
     {%- set both = ['visitor', 'session'] -%}
@@ -124,8 +126,8 @@
             ~ "that order, and only a build 'sets' model keeps fewer than both, got "
             ~ members) }}
     {%- endif -%}
-    {%- for name in declared.get('covers') or [] if nodes and name not in nodes -%}
-        {{ exceptions.raise_compiler_error(fail ~ "covers '" ~ name ~ "', which is not a maintained model") }}
+    {%- for name in declared.get('kept_for') or [] if nodes and name not in nodes -%}
+        {{ exceptions.raise_compiler_error(fail ~ "kept_for '" ~ name ~ "', which is not a maintained model") }}
     {%- endfor -%}
     {%- set upstream = [] -%}
     {%- if model_name not in nodes and build != 'event_sets' -%}
@@ -190,8 +192,8 @@
         'grain_constraint': ('unique nulls not distinct (' if nullable else 'unique (')
             ~ unique | join(', ') ~ ')',
     } -%}
-    {%- if declared.get('covers') -%}
-        {%- do spec.update({'covers': declared.covers}) -%}
+    {%- if declared.get('kept_for') -%}
+        {%- do spec.update({'kept_for': declared.kept_for}) -%}
     {%- endif -%}
     {{ return(spec) }}
 {%- endmacro %}

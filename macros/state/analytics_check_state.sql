@@ -1,9 +1,9 @@
-{% macro analytics_check_state(model_name, relation, keyword='do') -%}
+{% macro analytics_check_state(model_name, relation, in_plpgsql=false) -%}
     {#- Pre-hook of an incremental run (and the refresh function's first step): refuse when the
         table was built with another rollup_time_zone than the vars now give, since its stored
         days and weeks would be mixed with differently cut new ones (double counts). -#}
     {%- if not analytics_model_spec(model_name).zone_dependent -%}
-        {{ return('select 1' if keyword == 'do' else 'null;') }}
+        {{ return('null;' if in_plpgsql else 'select 1') }}
     {%- endif -%}
     {%- set state = analytics_relation('analytics_refresh_state', relation.schema) -%}
     {%- set zone = analytics_time_zone() -%}
@@ -26,7 +26,7 @@
                 || {{ analytics_sql_literal(zone) }} || '}'' (or set the old zone back)';
     end if;
     {%- endset -%}
-    {%- if keyword == 'do' -%}
+    {%- if not in_plpgsql -%}
 do $check_state$
 begin
     {{ body }}

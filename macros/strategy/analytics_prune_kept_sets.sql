@@ -1,6 +1,6 @@
-{% macro analytics_prune_kept_sets(target, params, keyword='do') -%}
+{% macro analytics_prune_kept_sets(target, params, in_plpgsql=false) -%}
     {#- After a table that keeps only the buckets that can still change (its spec lists the
-        models reading it as `covers`) is replaced: drop its days nothing can change any more,
+        models reading it as `kept_for`) is replaced: drop its days nothing can change any more,
         those before the day holding the lookback's first hour (of the latest as_of any run
         had), and never one a model reading it still needs in this run, nor one a claimed or
         pending late change of the table or of a reader falls in (with a weekly reader: nor any
@@ -14,22 +14,22 @@
         goes (the first run after a build of many days, a run after an outage), the kept rows
         are copied aside and the table truncated, so the space is returned to the disk instead
         of left to autovacuum.
-        keyword 'do': a DO statement (dbt); 'plpgsql': statements for the refresh function. -#}
+        in_plpgsql: statements for the refresh function's body; else a DO statement (dbt). -#}
     {%- set spec = analytics_model_spec(target.identifier) -%}
     {%- set state = analytics_relation('analytics_refresh_state', target.schema) -%}
     {%- set as_of_hour = "date_trunc('hour', " ~ params.as_of ~ ", 'UTC')" -%}
-    {%- set covers = [] -%}
+    {%- set reader_windows = [] -%}
     {#- a claimed or pending hour keeps its day, or its week when a reader rebuilds weeks -#}
     {%- set keep = namespace(unit='day') -%}
-    {%- for name in spec.covers -%}
+    {%- for name in spec.kept_for -%}
         {%- if analytics_model_spec(name).grain == 'week' -%}
             {%- set keep.unit = 'week' -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- for name in spec.covers if analytics_relations_exist([analytics_relation(name, target.schema)]) -%}
-        {%- set cover = analytics_model_spec(name) -%}
-        {%- do covers.append(analytics_window_sql(analytics_relation(name, target.schema), params,
-            true, cover.grain, cover.bucket, closed=cover.closed_buckets)) -%}
+    {%- for name in spec.kept_for if analytics_relations_exist([analytics_relation(name, target.schema)]) -%}
+        {%- set reader = analytics_model_spec(name) -%}
+        {%- do reader_windows.append(analytics_window_sql(analytics_relation(name, target.schema), params,
+            true, reader.grain, reader.bucket, closed=reader.closed_buckets)) -%}
     {%- endfor -%}
     {%- set body -%}
     v_prune_cutoff := least(
@@ -39,9 +39,9 @@
                 where state.model = ' ~ analytics_sql_literal(target.identifier) ~ '
                     and state.relation_oid = to_regclass(' ~ analytics_sql_literal(target.render()) ~ ')
             ), ' ~ "'-infinity'" ~ ')) - (' ~ params.lookback_hours ~ ") * interval '1 hour'") }}
-        {%- for sql in covers %},
-        (select {{ analytics_bucket_sql('day', 'cover_window.window_start') }}
-         from ({{ sql | indent(9) }}) as cover_window)
+        {%- for sql in reader_windows %},
+        (select {{ analytics_bucket_sql('day', 'reader_window.window_start') }}
+         from ({{ sql | indent(9) }}) as reader_window)
         {%- endfor %}
         {%- set claimed = analytics_claimed_relation(target.identifier) %}
         {%- if claimed %},
@@ -52,7 +52,7 @@
          -- this table's and its readers' marks only: another model's (a closed week's marks
          -- wait there until the week ends) never reads these rows
          where pending.target in ({{ analytics_sql_literal(target.identifier) }}
-            {%- for name in spec.covers %}, {{ analytics_sql_literal(name) }}{% endfor %}))
+            {%- for name in spec.kept_for %}, {{ analytics_sql_literal(name) }}{% endfor %}))
         {%- endif %}
     );
     select min(kept_rows.{{ spec.bucket }}) into v_prune_oldest from {{ target }} as kept_rows;
@@ -71,7 +71,7 @@
         state.model = {{ analytics_sql_literal(target.identifier) }}
         and state.relation_oid = to_regclass({{ analytics_sql_literal(target.render()) }});
     {%- endset -%}
-    {%- if keyword == 'do' -%}
+    {%- if not in_plpgsql -%}
 do $prune_kept_sets$
 declare
     v_prune_cutoff timestamptz;

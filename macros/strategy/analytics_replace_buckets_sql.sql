@@ -37,7 +37,7 @@ with run_window as (
 
 extra_buckets as (
 
-    {{ analytics_extra_buckets_sql(claimed, spec.grain, covers=spec.get('covers'), target=target) }}
+    {{ analytics_extra_buckets_sql(claimed, spec.grain, kept_for=spec.get('kept_for'), target=target) }}
 
 ),
 {%- endif %}

@@ -11,7 +11,7 @@
         --full-refresh overlapping the pg_cron function all build whole. -#}
     {%- set spec = analytics_model_spec(this.name) if this.name in analytics_model_spec('all') else {} -%}
     {%- set upstream = spec.get('upstream', {}).get('model') -%}
-    {%- if is_incremental() or not upstream or not analytics_model_spec(upstream).get('covers') -%}
+    {%- if is_incremental() or not upstream or not analytics_model_spec(upstream).get('kept_for') -%}
         {{ return('select 1') }}
     {%- endif -%}
     {%- set kept = analytics_relation(upstream, this.schema) -%}
@@ -19,7 +19,7 @@
     {%- set run_params = analytics_run_params() -%}
     {%- set params = analytics_refresh_params() -%}
     {%- set window_sql = analytics_window_sql(kept, params, true, kept_spec.grain, kept_spec.bucket,
-        kept_spec.get('covers'), kept_spec.closed_buckets) -%}
+        kept_spec.get('kept_for'), kept_spec.closed_buckets) -%}
     {%- set claimed = analytics_claimed_relation(upstream) -%}
 do $restore_kept_sets$
 declare

@@ -2,7 +2,7 @@
     {#- Custom incremental strategy `analytics_replace`: the window's buckets become exactly the
         freshly aggregated rows (NULL-safe on event_label, deletions honoured), nothing outside
         the window changes. dbt's delete+insert, merge and microbatch never match a NULL label.
-        A table that keeps only what can still change (spec covers: the slices, the daily type
+        A table that keeps only what can still change (spec kept_for: the slices, the daily type
         sets) is then pruned (analytics_prune_kept_sets). -#}
     {%- set spec = analytics_model_spec(model.name) -%}
     {%- set params = analytics_run_params() -%}
@@ -13,10 +13,10 @@
         target=target,
         fresh=arg_dict['temp_relation'],
         window_sql=analytics_window_sql(target, params, true, spec.grain, spec.bucket,
-            spec.get('covers'), spec.closed_buckets),
+            spec.get('kept_for'), spec.closed_buckets),
         spec=spec,
         claimed=analytics_claimed_relation(model.name)) }};
-    {%- if spec.get('covers') %}
+    {%- if spec.get('kept_for') %}
     {{ analytics_prune_kept_sets(target, params) }};
     {%- endif %}
 {%- endmacro %}

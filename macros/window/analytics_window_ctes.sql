@@ -2,19 +2,19 @@
     {#- The CTE `run_window` (analytics_window_sql: the one row [window_start, window_end) whose
         buckets this run rebuilds) and, when the run claimed pending hours, `extra_buckets`
         (analytics_extra_buckets_sql: the older buckets holding them), each with its trailing
-        comma, for a model's `with`. `run` is analytics_run(). -#}
+        comma, for a model's `with`. `run` is analytics_run_context(). -#}
     {%- set spec = run.spec -%}
 run_window as (
 
     {{ analytics_window_sql(run.target, run.params, run.incremental, spec.grain, spec.bucket,
-        spec.get('covers'), spec.closed_buckets) }}
+        spec.get('kept_for'), spec.closed_buckets) }}
 
 ),
 {%- if run.claimed %}
 
 extra_buckets as (
 
-    {{ analytics_extra_buckets_sql(run.claimed, spec.grain, covers=spec.get('covers'),
+    {{ analytics_extra_buckets_sql(run.claimed, spec.grain, kept_for=spec.get('kept_for'),
         target=run.target) }}
 
 ),

@@ -1,5 +1,5 @@
 {% macro analytics_window_sql(target, params, incremental, grain='hour', bucket='hour_bucket',
-    covers=none, closed=false) -%}
+    kept_for=none, closed=false) -%}
     {#- One row: [window_start, window_end), the span of raw time whose buckets this run rebuilds.
         window_start is a bucket start (an hour in UTC, or a day / ISO week in the rollup time
         zone); window_end is the last completed UTC hour before as_of (analytics_window_end_sql:
@@ -17,35 +17,35 @@
         whichever is later: no row at or after it may stay (an older version of the model
         stored open buckets).
         Bucket arithmetic is done in local time, so DST days are 23 or 25 hours long.
-        covers (the slices, analytics_events_hourly_sets, which keep only the days the lookback can
+        kept_for (the slices, analytics_events_hourly_sets, which keep only the days the lookback can
         still change): the models that read them; when one of their windows starts before the
         first kept day (an older as_of, a re-aggregation range, a model left behind), the window
         widens to include it, so the raw events of those days are read again. -#}
-    {%- set cover_sql = [] -%}
-    {#- (a unit test's `this` is a fixture, not a relation: no covers) #}
-    {%- for name in (covers or []) if incremental and target is not string
+    {%- set reader_windows = [] -%}
+    {#- (a unit test's `this` is a fixture, not a relation: no readers) #}
+    {%- for name in (kept_for or []) if incremental and target is not string
         and analytics_relations_exist([analytics_relation(name, target.schema)]) -%}
-        {%- set cover = analytics_model_spec(name) -%}
-        {%- do cover_sql.append(analytics_window_sql(analytics_relation(name, target.schema), params,
-            true, cover.grain, cover.bucket, closed=cover.closed_buckets)) -%}
+        {%- set reader = analytics_model_spec(name) -%}
+        {%- do reader_windows.append(analytics_window_sql(analytics_relation(name, target.schema), params,
+            true, reader.grain, reader.bucket, closed=reader.closed_buckets)) -%}
     {%- endfor -%}
-    {%- if cover_sql -%}
+    {%- if reader_windows -%}
     {%- set needed -%}
         from (
-            {%- for sql in cover_sql %}
+            {%- for sql in reader_windows %}
             ({{ sql | indent(12) }})
             {{ 'union all' if not loop.last }}
             {%- endfor %}
-        ) as cover_window
-        where cover_window.window_start < {{ analytics_kept_from_sql(target) }}
+        ) as reader_window
+        where reader_window.window_start < {{ analytics_kept_from_sql(target) }}
     {%- endset %}
     -- whole UTC hours: a day in a zone such as Asia/Kolkata starts and ends at :30
     select
         date_trunc('hour', least(
-            own.window_start, (select min(cover_window.window_start) {{ needed }})
+            own.window_start, (select min(reader_window.window_start) {{ needed }})
         ), 'UTC') as window_start,
         date_trunc('hour', greatest(
-            own.window_end, (select max(cover_window.window_end) {{ needed }})
+            own.window_end, (select max(reader_window.window_end) {{ needed }})
         ) - interval '1 microsecond', 'UTC') + interval '1 hour' as window_end
     from (
         {{ analytics_window_sql(target, params, incremental, grain, bucket, closed=closed) | indent(8) }}
@@ -55,14 +55,14 @@
     {%- set tz = analytics_grain(grain).tz -%}
     {%- set step = "interval '1 " ~ unit ~ "'" -%}
     {%- set as_of_hour = "date_trunc('hour', " ~ params.as_of ~ ", 'UTC')" -%}
-    {%- set range_end = "(date_trunc('hour', " ~ params.range_to
+    {%- set reaggregate_end = "(date_trunc('hour', " ~ params.reaggregate_to
         ~ " - interval '1 microsecond', 'UTC') + interval '1 hour')" -%}
     select
         {%- if incremental %}
         date_trunc(
             '{{ unit }}',
             coalesce(
-                {{ params.range_from }},
+                {{ params.reaggregate_from }},
                 least(
                     {{ as_of_hour }} - ({{ params.lookback_hours }}) * interval '1 hour',
                     coalesce(
@@ -84,7 +84,7 @@
         least(
             {{ analytics_window_end_sql(target, params.as_of, grain, closed) | indent(12) }},
             (
-                date_trunc('{{ unit }}', {{ range_end }} - interval '1 microsecond', '{{ tz }}')
+                date_trunc('{{ unit }}', {{ reaggregate_end }} - interval '1 microsecond', '{{ tz }}')
                 at time zone '{{ tz }}' + {{ step }}
             ) at time zone '{{ tz }}'
         ) as window_end

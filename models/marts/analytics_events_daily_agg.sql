@@ -17,7 +17,7 @@
 {#- One row per project, event type, label and day (rollup time zone): the event count and
     the cardinality of the day's sets (analytics_events_daily_sets), so a visitor active in five
     hours counts once. -#}
-{%- set run = analytics_run('analytics_events_daily_agg', analytics) -%}
+{%- set run = analytics_run_context('analytics_events_daily_agg', analytics) -%}
 with {{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
 
 final as (

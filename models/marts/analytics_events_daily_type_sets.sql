@@ -1,7 +1,7 @@
 {%- set analytics = {
     'grain': 'day',
     'unique': ['day_bucket', 'project_id', 'event_type'],
-    'covers': ['analytics_events_daily_type_agg', 'analytics_events_weekly_type_agg'],
+    'kept_for': ['analytics_events_daily_type_agg', 'analytics_events_weekly_type_agg'],
     'build': 'sets',
 } -%}
 {{ config(meta={'analytics': analytics}) }}
@@ -11,7 +11,7 @@
     per-type rollup counts a week of these (far fewer keys than the label sets). Kept for the
     weeks the weekly rollup can still rebuild (analytics_prune_kept_sets); an older day a late
     change or a re-aggregation reaches is unioned from the label sets again, with its week. -#}
-{%- set run = analytics_run('analytics_events_daily_type_sets', analytics) -%}
+{%- set run = analytics_run_context('analytics_events_daily_type_sets', analytics) -%}
 with {{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
 
 final as (

@@ -22,7 +22,7 @@
 {#- One row per project, event type, label and completed UTC hour: the event count and the
     cardinality of the hour's visitor and session sets, made from the hour's slices
     (analytics_events_hourly_sets), never from the raw events. -#}
-{%- set run = analytics_run('analytics_events_hourly_agg', analytics) -%}
+{%- set run = analytics_run_context('analytics_events_hourly_agg', analytics) -%}
 {%- set tz = analytics_time_zone() -%}
 with {{ analytics_window_ctes(run) }}
 

@@ -2,7 +2,7 @@
     'grain': 'hour',
     'unique': ['hour_bucket', 'day_bucket', 'project_id', 'event_type', 'event_label'],
     'nullable_keys': ['event_label'],
-    'covers': ['analytics_events_hourly_agg', 'analytics_events_hourly_type_agg',
+    'kept_for': ['analytics_events_hourly_agg', 'analytics_events_hourly_type_agg',
         'analytics_events_project_hourly_sets', 'analytics_events_daily_sets'],
     'build': 'event_sets',
 } -%}
@@ -13,7 +13,7 @@
     sorted arrays of 128-bit keys. The only model that reads the raw events, for the run's window of
     hours; every other table is a union of these sets. Kept for the days the lookback can still
     change (analytics_prune_kept_sets). -#}
-{%- set run = analytics_run('analytics_events_hourly_sets', analytics) -%}
+{%- set run = analytics_run_context('analytics_events_hourly_sets', analytics) -%}
 with {{ analytics_windowed_events_sql(ref('stg_analytics_events'), run) }},
 
 keyed_events as (
@@ -31,8 +31,8 @@ keyed_events as (
         windowed_events.event_label,
         {{ analytics_bucket_sql('hour', 'windowed_events.created_at') }} as hour_bucket,
         {{ analytics_bucket_sql('day', 'windowed_events.created_at') }} as day_bucket,
-        {{ analytics_member_digest('windowed_events.visitor_id') }} as visitor_key,
-        {{ analytics_member_digest('windowed_events.session_id') }} as session_key
+        {{ analytics_member_key('windowed_events.visitor_id') }} as visitor_key,
+        {{ analytics_member_key('windowed_events.session_id') }} as session_key
     from windowed_events
 
 ),

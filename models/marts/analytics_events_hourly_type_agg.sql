@@ -16,7 +16,7 @@
 {#- One row per project, event type and UTC hour, every label together: the union of the
     hour's slices over labels, so a visitor who saw two labels counts once. The hourly event
     series by type reads these stored rows. -#}
-{%- set run = analytics_run('analytics_events_hourly_type_agg', analytics) -%}
+{%- set run = analytics_run_context('analytics_events_hourly_type_agg', analytics) -%}
 with {{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'hour_bucket') }}
 
 final as (

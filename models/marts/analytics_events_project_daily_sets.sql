@@ -19,7 +19,7 @@
     hours of a day that has no row yet (today's, or yesterday's before the first run after
     midnight). Built once a day (and again while the lookback or a late change reaches the
     day), not re-sorted every hour while the day is open. -#}
-{%- set run = analytics_run('analytics_events_project_daily_sets', analytics) -%}
+{%- set run = analytics_run_context('analytics_events_project_daily_sets', analytics) -%}
 with {{ analytics_import_ctes(run, ref('analytics_events_project_hourly_sets'), 'hour_bucket') }}
 
 final as (

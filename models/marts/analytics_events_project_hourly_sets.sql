@@ -16,7 +16,7 @@
 {#- One row per project and UTC hour, every type and label together: the hour's event count and
     its distinct visitors and sessions as sorted key sets, the union of the hour's slices. The exact
     KPI reads the edge hours of a range here. -#}
-{%- set run = analytics_run('analytics_events_project_hourly_sets', analytics) -%}
+{%- set run = analytics_run_context('analytics_events_project_hourly_sets', analytics) -%}
 with {{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'hour_bucket') }}
 
 final as (

@@ -22,7 +22,7 @@
     from the daily sets. Visitors only: sessions seldom outlive a day, so a week of session
     sets would be as large as its seven days. Built once a week (and again while the lookback
     or a late change reaches the week), not re-sorted every hour while the week is open. -#}
-{%- set run = analytics_run('analytics_events_weekly_visitor_sets', analytics) -%}
+{%- set run = analytics_run_context('analytics_events_weekly_visitor_sets', analytics) -%}
 with {{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
 
 final as (

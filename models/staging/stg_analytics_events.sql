@@ -9,8 +9,8 @@ final as (
     select
         source.id as event_id,
         source.project_id::text as project_id,
-        {{ analytics_member_key('source.visitor_id') }} as visitor_id,
-        {{ analytics_member_key('source.session_id') }} as session_id,
+        {{ analytics_clean_member_id('source.visitor_id') }} as visitor_id,
+        {{ analytics_clean_member_id('source.session_id') }} as session_id,
         source.event_type::text as event_type,
         {{ analytics_clean_label('source.event_label') }} as event_label,
         source.created_at

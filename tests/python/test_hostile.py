@@ -456,8 +456,8 @@ WRONG_DECLARATIONS = [
     ("analytics_events_daily_agg", {"unique": ["day_bucket", "project_id", "project_id",
                                                "event_label"]},
      "unique must list distinct columns"),
-    ("analytics_events_hourly_sets", {"covers": ["analytics_events_hourly_live"]},
-     "covers 'analytics_events_hourly_live', which is not a maintained model"),
+    ("analytics_events_hourly_sets", {"kept_for": ["analytics_events_hourly_live"]},
+     "kept_for 'analytics_events_hourly_live', which is not a maintained model"),
     ("analytics_events_project_daily_sets", {"build": "event_sets"},
      "a build 'event_sets' model reads no maintained model, it refs "
      "analytics_events_project_hourly_sets"),
@@ -468,7 +468,7 @@ WRONG_DECLARATIONS = [
     ("analytics_events_project_hourly_sets", {"closed_buckets": True},
      "closed_buckets is true or false, and only for a day or week grain"),
     ("analytics_events_hourly_sets", {"grain": "day", "closed_buckets": True},
-     "that covers nothing, got True for grain day"),
+     "that is kept for no reader, got True for grain day"),
     ("analytics_events_weekly_visitor_sets", {"members": ["visitors"]},
      "members lists visitor, session or both, in that order"),
     ("analytics_events_weekly_visitor_sets", {"members": "visitor"},
@@ -490,7 +490,7 @@ def test_a_wrong_model_declaration_is_refused_by_name(project: Project, model: s
     """What a model is, declared once at the top of its file (meta.analytics), is checked before
     any SQL is made from it: a grain, key or build that would make wrong SQL stops with what is
     wrong. The declaration as the model file has it, with one entry changed, is given to
-    analytics_model_spec as analytics_run gives it."""
+    analytics_model_spec as analytics_run_context gives it."""
     text = (ROOT / "models" / "marts" / f"{model}.sql").read_text()
     declared = DECLARATION.match(text)
     assert declared, f"{model}: the declaration opens the model file"
@@ -511,11 +511,11 @@ def test_a_model_that_names_another_in_analytics_run_stops_the_parse(project: Pr
     copy = project_copy(tmp_path)
     path = copy / "models" / "marts" / "analytics_events_weekly_type_agg.sql"
     text = path.read_text()
-    assert "analytics_run('analytics_events_weekly_type_agg'" in text
-    path.write_text(text.replace("analytics_run('analytics_events_weekly_type_agg'",
-                                 "analytics_run('analytics_events_daily_type_agg'"))
+    assert "analytics_run_context('analytics_events_weekly_type_agg'" in text
+    path.write_text(text.replace("analytics_run_context('analytics_events_weekly_type_agg'",
+                                 "analytics_run_context('analytics_events_daily_type_agg'"))
     result = dbt(["parse", "--project-dir", str(copy)], project.schema,
                  target_path=str(tmp_path / "target"), check=False)
     assert result.returncode != 0
-    assert ("analytics_run('analytics_events_daily_type_agg') is called in model "
+    assert ("analytics_run_context('analytics_events_daily_type_agg') is called in model "
             "'analytics_events_weekly_type_agg': pass the model's own name") in result.stdout

@@ -1,5 +1,5 @@
-{% macro analytics_refresh_run(model_name, declared) -%}
-    {#- analytics_run as the pg_cron refresh function sees it: the model's table by name, always
+{% macro analytics_refresh_run_context(model_name, declared) -%}
+    {#- analytics_run_context as the pg_cron refresh function sees it: the model's table by name, always
         incremental, the run's parameters as the function's own parameter names. -#}
     {{ return({
         'name': model_name,
