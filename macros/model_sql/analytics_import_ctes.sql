@@ -1,14 +1,13 @@
 {% macro analytics_import_ctes(run, upstream, column) -%}
-    {#- A model's import CTEs when it is made from a finer set table: analytics_window_ctes
-        (`run_window`, [`extra_buckets`]) and `source_sets`, the rows of `upstream` whose bucket
-        `column` lies in the window (analytics_in_window), with the model's dimensions
+    {#- A model's import CTE when it is made from a finer set table, written after its
+        analytics_window_ctes (`run_window`, [`extra_buckets`]): `source_sets`, the rows of
+        `upstream` whose bucket `column` lies in the window (analytics_in_window), with the
+        model's dimensions
         (spec.dimensions), its bucket (`column` truncated to the model's grain), for a weekly
         model the ISO day of the week (day_of_week, analytics_week_day_sets), and the set
         measures of the model's members (analytics_set_columns). Ends with a comma. -#}
     {%- set spec = run.spec -%}
     {%- set tz = analytics_time_zone() -%}
-{{ analytics_window_ctes(run) }}
-
 source_sets as (
 
     select

@@ -68,8 +68,8 @@ begin
     {%- set spec = analytics_model_spec(name) %}
     {%- set target_relation = analytics_relation(name) %}
     {%- set fresh = 'analytics_fresh_' ~ loop.index %}
-    {%- set window_sql = analytics_window_sql(target_relation, params, true, spec.grain, spec.bucket,
-        spec.get('kept_for'), spec.closed_buckets) %}
+    {%- set window_sql = analytics_window_sql({'spec': spec, 'target': target_relation,
+        'params': params, 'incremental': true}) %}
 
     -- {{ name }}
     v_started := clock_timestamp();

@@ -27,9 +27,9 @@
         {%- endif -%}
     {%- endfor -%}
     {%- for name in spec.kept_for if analytics_relations_exist([analytics_relation(name, target.schema)]) -%}
-        {%- set reader = analytics_model_spec(name) -%}
-        {%- do reader_windows.append(analytics_window_sql(analytics_relation(name, target.schema), params,
-            true, reader.grain, reader.bucket, closed=reader.closed_buckets)) -%}
+        {%- do reader_windows.append(analytics_window_sql({'spec': analytics_model_spec(name),
+            'target': analytics_relation(name, target.schema), 'params': params,
+            'incremental': true}, with_readers=false)) -%}
     {%- endfor -%}
     {%- set body -%}
     v_prune_cutoff := least(

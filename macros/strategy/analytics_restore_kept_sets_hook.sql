@@ -18,8 +18,8 @@
     {%- set kept_spec = analytics_model_spec(upstream) -%}
     {%- set run_params = analytics_run_params() -%}
     {%- set params = analytics_refresh_params() -%}
-    {%- set window_sql = analytics_window_sql(kept, params, true, kept_spec.grain, kept_spec.bucket,
-        kept_spec.get('kept_for'), kept_spec.closed_buckets) -%}
+    {%- set window_sql = analytics_window_sql({'spec': kept_spec, 'target': kept, 'params': params,
+        'incremental': true}) -%}
     {%- set claimed = analytics_claimed_relation(upstream) -%}
 do $restore_kept_sets$
 declare

@@ -12,8 +12,8 @@
     {{ analytics_replace_buckets_sql(
         target=target,
         fresh=arg_dict['temp_relation'],
-        window_sql=analytics_window_sql(target, params, true, spec.grain, spec.bucket,
-            spec.get('kept_for'), spec.closed_buckets),
+        window_sql=analytics_window_sql({'spec': spec, 'target': target, 'params': params,
+            'incremental': true}),
         spec=spec,
         claimed=analytics_claimed_relation(model.name)) }};
     {%- if spec.get('kept_for') %}

@@ -6,8 +6,7 @@
     {%- set spec = run.spec -%}
 run_window as (
 
-    {{ analytics_window_sql(run.target, run.params, run.incremental, spec.grain, spec.bucket,
-        spec.get('kept_for'), spec.closed_buckets) }}
+    {{ analytics_window_sql(run) }}
 
 ),
 {%- if run.claimed %}

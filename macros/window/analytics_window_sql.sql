@@ -1,5 +1,4 @@
-{% macro analytics_window_sql(target, params, incremental, grain='hour', bucket='hour_bucket',
-    kept_for=none, closed=false) -%}
+{% macro analytics_window_sql(run, with_readers=true) -%}
     {#- One row: [window_start, window_end), the span of raw time whose buckets this run rebuilds.
         window_start is a bucket start (an hour in UTC, or a day / ISO week in the rollup time
         zone); window_end is the last completed UTC hour before as_of (analytics_window_end_sql:
@@ -20,14 +19,24 @@
         kept_for (the slices, analytics_events_hourly_sets, which keep only the days the lookback can
         still change): the models that read them; when one of their windows starts before the
         first kept day (an older as_of, a re-aggregation range, a model left behind), the window
-        widens to include it, so the raw events of those days are read again. -#}
+        widens to include it, so the raw events of those days are read again (with_readers=false:
+        the table's own window alone).
+        `run`: analytics_run_context() of the model, or any record with its spec, target (the
+        table), params (the run's parameters as SQL) and incremental. -#}
+    {%- set target = run.target -%}
+    {%- set params = run.params -%}
+    {%- set incremental = run.incremental -%}
+    {%- set grain = run.spec.grain -%}
+    {%- set bucket = run.spec.bucket -%}
+    {%- set closed = run.spec.closed_buckets -%}
+    {%- set kept_for = run.spec.get('kept_for') if with_readers else none -%}
     {%- set reader_windows = [] -%}
     {#- (a unit test's `this` is a fixture, not a relation: no readers) #}
     {%- for name in (kept_for or []) if incremental and target is not string
         and analytics_relations_exist([analytics_relation(name, target.schema)]) -%}
-        {%- set reader = analytics_model_spec(name) -%}
-        {%- do reader_windows.append(analytics_window_sql(analytics_relation(name, target.schema), params,
-            true, reader.grain, reader.bucket, closed=reader.closed_buckets)) -%}
+        {%- do reader_windows.append(analytics_window_sql({'spec': analytics_model_spec(name),
+            'target': analytics_relation(name, target.schema), 'params': params,
+            'incremental': true}, with_readers=false)) -%}
     {%- endfor -%}
     {%- if reader_windows -%}
     {%- set needed -%}
@@ -48,7 +57,7 @@
             own.window_end, (select max(reader_window.window_end) {{ needed }})
         ) - interval '1 microsecond', 'UTC') + interval '1 hour' as window_end
     from (
-        {{ analytics_window_sql(target, params, incremental, grain, bucket, closed=closed) | indent(8) }}
+        {{ analytics_window_sql(run, with_readers=false) | indent(8) }}
     ) as own
     {%- else -%}
     {%- set unit = analytics_grain(grain).unit -%}

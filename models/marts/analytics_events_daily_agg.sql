@@ -18,7 +18,9 @@
     the cardinality of the day's sets (analytics_events_daily_sets), so a visitor active in five
     hours counts once. -#}
 {%- set run = analytics_run_context('analytics_events_daily_agg', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
+with {{ analytics_window_ctes(run) }}
+
+{{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
 
 final as (
 

@@ -17,7 +17,9 @@
 {#- One row per project, event type, label and day (rollup time zone): the union of the day's
     slices. The daily and weekly rollups and label performance are made from these sets. -#}
 {%- set run = analytics_run_context('analytics_events_daily_sets', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'day_bucket') }}
+with {{ analytics_window_ctes(run) }}
+
+{{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'day_bucket') }}
 
 final as (
 

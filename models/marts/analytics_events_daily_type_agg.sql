@@ -17,7 +17,9 @@
     union of the day's sets over labels (a visitor who saw two labels counts once). The daily
     event series by type reads these stored rows. -#}
 {%- set run = analytics_run_context('analytics_events_daily_type_agg', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_daily_type_sets'), 'day_bucket') }}
+with {{ analytics_window_ctes(run) }}
+
+{{ analytics_import_ctes(run, ref('analytics_events_daily_type_sets'), 'day_bucket') }}
 
 final as (
 

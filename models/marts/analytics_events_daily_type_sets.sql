@@ -12,7 +12,9 @@
     weeks the weekly rollup can still rebuild (analytics_prune_kept_sets); an older day a late
     change or a re-aggregation reaches is unioned from the label sets again, with its week. -#}
 {%- set run = analytics_run_context('analytics_events_daily_type_sets', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
+with {{ analytics_window_ctes(run) }}
+
+{{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
 
 final as (
 

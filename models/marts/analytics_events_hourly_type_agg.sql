@@ -17,7 +17,9 @@
     hour's slices over labels, so a visitor who saw two labels counts once. The hourly event
     series by type reads these stored rows. -#}
 {%- set run = analytics_run_context('analytics_events_hourly_type_agg', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'hour_bucket') }}
+with {{ analytics_window_ctes(run) }}
+
+{{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'hour_bucket') }}
 
 final as (
 

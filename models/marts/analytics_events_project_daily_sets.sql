@@ -20,7 +20,9 @@
     midnight). Built once a day (and again while the lookback or a late change reaches the
     day), not re-sorted every hour while the day is open. -#}
 {%- set run = analytics_run_context('analytics_events_project_daily_sets', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_project_hourly_sets'), 'hour_bucket') }}
+with {{ analytics_window_ctes(run) }}
+
+{{ analytics_import_ctes(run, ref('analytics_events_project_hourly_sets'), 'hour_bucket') }}
 
 final as (
 

@@ -17,7 +17,9 @@
     its distinct visitors and sessions as sorted key sets, the union of the hour's slices. The exact
     KPI reads the edge hours of a range here. -#}
 {%- set run = analytics_run_context('analytics_events_project_hourly_sets', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'hour_bucket') }}
+with {{ analytics_window_ctes(run) }}
+
+{{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'hour_bucket') }}
 
 final as (
 

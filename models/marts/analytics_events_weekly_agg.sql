@@ -18,7 +18,9 @@
     and the distinct visitors and sessions of the week's daily sets, each member counted on the
     first day it appears, so a visitor seen on five days counts once. -#}
 {%- set run = analytics_run_context('analytics_events_weekly_agg', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
+with {{ analytics_window_ctes(run) }}
+
+{{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
 
 days as (
 

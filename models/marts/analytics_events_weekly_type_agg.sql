@@ -17,7 +17,9 @@
     the weekly event series by type, from the week's daily type sets, each member counted on
     the first day it appears. -#}
 {%- set run = analytics_run_context('analytics_events_weekly_type_agg', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_daily_type_sets'), 'day_bucket') }}
+with {{ analytics_window_ctes(run) }}
+
+{{ analytics_import_ctes(run, ref('analytics_events_daily_type_sets'), 'day_bucket') }}
 
 days as (
 

@@ -23,7 +23,9 @@
     sets would be as large as its seven days. Built once a week (and again while the lookback
     or a late change reaches the week), not re-sorted every hour while the week is open. -#}
 {%- set run = analytics_run_context('analytics_events_weekly_visitor_sets', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
+with {{ analytics_window_ctes(run) }}
+
+{{ analytics_import_ctes(run, ref('analytics_events_daily_sets'), 'day_bucket') }}
 
 final as (
 

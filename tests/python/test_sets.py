@@ -238,7 +238,9 @@ NEW_GRAIN = """{%- set analytics = {
 {#- One row per project and ISO week (rollup time zone), every type and label together: a grain
     that is not in the project, added as a newcomer would add it. -#}
 {%- set run = analytics_run_context('analytics_events_project_weekly_agg', analytics) -%}
-with {{ analytics_import_ctes(run, ref('analytics_events_project_hourly_sets'), 'hour_bucket') }}
+with {{ analytics_window_ctes(run) }}
+
+{{ analytics_import_ctes(run, ref('analytics_events_project_hourly_sets'), 'hour_bucket') }}
 
 final as (
 
