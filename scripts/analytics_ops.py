@@ -430,6 +430,25 @@ def _mb(size: int) -> str:
     return f"{size / 1048576:.1f} MB"
 
 
+def grain_columns(conn: psycopg.Connection, schema: str, table: str) -> list[tuple[str, bool]]:
+    """The columns of a maintained table's grain, in order, each with whether it is NOT NULL:
+    read from its constraint <table>_grain_key, which dbt makes from the model's declaration,
+    so no script repeats a grain by hand."""
+    relation = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table))
+    rows = conn.execute("""
+        select att.attname, att.attnotnull
+        from pg_constraint as con
+        cross join lateral unnest(con.conkey) with ordinality as grain (attnum, position)
+        inner join pg_attribute as att
+            on att.attrelid = con.conrelid and att.attnum = grain.attnum
+        where con.conrelid = to_regclass(%s) and con.conname = %s
+        order by grain.position""", (relation.as_string(conn), f"{table}_grain_key")).fetchall()
+    if not rows:
+        raise OpsError(f"{schema}.{table} has no constraint {table}_grain_key: run `dbt run` "
+                       f"with the target schema {schema!r} first")
+    return [(name, bool(not_null)) for name, not_null in rows]
+
+
 def cmd_prune_hourly(args: argparse.Namespace) -> int:
     """Delete hourly rows older than N days whose day the daily rollup already holds."""
     if args.older_than_days < 1:
@@ -437,16 +456,22 @@ def cmd_prune_hourly(args: argparse.Namespace) -> int:
     with connect() as conn:
         hourly = sql.SQL("{}.analytics_events_hourly_agg").format(sql.Identifier(args.schema))
         daily = sql.SQL("{}.analytics_events_daily_agg").format(sql.Identifier(args.schema))
+        # the daily group of an hourly row: the daily table's grain (its named constraint, made
+        # from the model's declaration), its day the hour's day in the rollup zone
+        same_group = [
+            sql.SQL("d.{0} = h.{0}" if not_null else "d.{0} is not distinct from h.{0}").format(
+                sql.Identifier(column))
+            for column, not_null in grain_columns(conn, args.schema, "analytics_events_daily_agg")
+            if column != "day_bucket"]
         covered = sql.SQL("""
             from {hourly} as h
             where h.hour_bucket < date_trunc('day', now() - make_interval(days => %(days)s),
                                              %(tz)s)
               and exists (
                 select from {daily} as d
-                where d.project_id = h.project_id and d.event_type = h.event_type
-                  and d.event_label is not distinct from h.event_label
+                where {same_group}
                   and d.day_bucket = date_trunc('day', h.hour_bucket, %(tz)s))
-        """).format(hourly=hourly, daily=daily)
+        """).format(hourly=hourly, daily=daily, same_group=sql.SQL(" and ").join(same_group))
         params = {"days": args.older_than_days, "tz": args.rollup_time_zone}
         with conn.transaction():
             analytics_db.lock_schema(conn, args.schema)

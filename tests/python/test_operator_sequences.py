@@ -6,6 +6,7 @@ table with late-change tracking on. Each once failed or stalled the application.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 
@@ -13,6 +14,8 @@ import psycopg
 import pytest
 from analytics_db import DbtResult, connect, dbt
 from conftest import Project, ts
+from hostile_rows import event
+from hostile_rows import history as every_other_hour
 from psycopg import sql
 from test_rollups import check_all
 
@@ -203,5 +206,95 @@ def test_a_truncate_of_the_raw_table_is_followed(project: Project, runner: str) 
     project.insert([{"project_id": "p1", "event_type": "click", "visitor_id": "after",
                      "created_at": ts("2026-03-01 10:10")}])
     at = ts("2026-03-03 15:05")
+    project.refresh(at)
+    check_all(project, at, "UTC")
+
+
+# --- from the hostile-input suite: freshness, a run stopped between models, status arguments,
+# two application writers ---------------------------------------------------------------------
+def test_recency_passes_a_quiet_night_and_fails_while_events_wait(project: Project) -> None:
+    """The recency test (tag freshness) passes a night without events and fails once an event has
+    waited three hours unaggregated."""
+    every_other_hour(project, days=1)
+    project.dbt_run(ts("2026-03-01 23:05"))
+
+    def recency(as_of: str) -> int:
+        return dbt(["test", "--select", "tag:freshness"], project.schema,
+                   {"as_of": as_of, "app_schema": project.schema,
+                    "policy_schema": f"{project.schema}_private"}, check=False).returncode
+
+    assert recency("2026-03-02T04:05:00Z") == 0  # no events since: nothing is late
+    project.insert([event("2026-03-02 01:10")])
+    assert recency("2026-03-02T04:05:00Z") != 0  # an event waits 3 hours: stale
+
+
+def test_the_next_run_heals_a_run_that_stopped_between_models(project: Project) -> None:
+    """A run stopped after the hourly model's commit leaves the hourly table ahead of the rest;
+    the next run brings every table level and exact."""
+    every_other_hour(project)
+    project.dbt_run(ts("2026-03-04 12:05"))
+    project.insert([event("2026-03-04 12:30", visitor_id="new")])
+    # what a kill after the hourly model's commit leaves: hourly ahead of everything else
+    project.dbt_run(ts("2026-03-05 12:05"), select="analytics_events_hourly_agg")
+    project.dbt_run(ts("2026-03-05 13:05"))
+    check_all(project, ts("2026-03-05 13:05"), "UTC")
+
+
+def test_ops_status_follows_the_schema_and_checks_its_arguments(project: Project) -> None:
+    """`status` finds the raw table through the deployment's staging view; every out-of-range
+    argument (negative runs, nan or infinite hours, a schedule that never fires) and a bad
+    PGHOST exit 2 with the option or the host named."""
+    from test_ops import ops
+
+    if project.conn.execute("select 1 from pg_extension where extname = 'pg_cron'"
+                            ).fetchone() is None:
+        pytest.skip("pg_cron is not installed here (make test's PostgreSQL 15 cluster has it)")
+    every_other_hour(project, days=1)
+    project.dbt_run(ts("2026-03-01 12:05"))
+    out = ops("status", "--schema", project.schema, "--json")
+    assert out.returncode in (0, 1), out.stderr  # not 2: the raw table was found
+    assert json.loads(out.stdout)["newest_hour_bucket"] is not None
+    for args, message in [
+        (("register", "--schema", project.schema, "--purge-history-days", "100000000000"),
+         "--purge-history-days"),
+        (("register", "--schema", project.schema, "--schedule", "0 0 31 2 *"), "never fires"),
+        (("status", "--schema", project.schema, "--runs", "-1"), "--runs: must be between"),
+        (("status", "--schema", project.schema, "--max-failures", "0"), "must be between"),
+        (("status", "--schema", project.schema, "--max-lag-hours", "nan"), "finite number"),
+        (("status", "--schema", project.schema, "--max-lag-hours", "inf"), "finite number"),
+        (("status", "--schema", project.schema, "--max-dashboard-ms", "-5"), "above 0"),
+    ]:
+        out = ops(*args)
+        assert out.returncode == 2 and message in out.stderr, out.stderr
+    out = ops("status", "--schema", project.schema, env={"PGHOST": "no-such-host.invalid"})
+    assert out.returncode == 2 and "'no-such-host.invalid'" in out.stderr, out.stderr
+    assert "PGHOST=no-such-host.invalid" in out.stderr and "None" not in out.stderr
+    out = ops("register", "--schema", project.schema, "--job-name", "it's a job", "--dry-run")
+    assert out.returncode == 0, out.stderr
+    assert "cron.schedule('it''s a job'" in out.stdout, out.stdout
+
+
+def test_application_inserts_never_wait_or_deadlock(project: Project) -> None:
+    """Two application transactions inserting into the same hours in opposite orders with late
+    changes on: neither waits past a 2 s lock_timeout (the first design deadlocked), and the next
+    refresh is exact."""
+    every_other_hour(project, days=1)
+    project.dbt_run(ts("2026-03-01 12:05"), track_late_changes=True)
+    first, second = connect(autocommit=False), connect(autocommit=False)
+    insert = sql.SQL("insert into {}.analytics_events (project_id, event_type, created_at) "
+                     "values ('p1', 'impression', %s)").format(project.ident)
+    try:
+        for c in (first, second):
+            c.execute("set lock_timeout = '2s'")
+        first.execute(insert, (ts("2026-03-01 10:10"),))
+        second.execute(insert, (ts("2026-03-01 11:20"),))
+        first.execute(insert, (ts("2026-03-01 11:10"),))  # once: waited, then deadlocked
+        second.execute(insert, (ts("2026-03-01 10:20"),))
+        first.commit()
+        second.commit()
+    finally:
+        first.close()
+        second.close()
+    at = ts("2026-03-01 13:05")
     project.refresh(at)
     check_all(project, at, "UTC")

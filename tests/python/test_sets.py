@@ -50,7 +50,7 @@ def kept_days(project: Project) -> list[dt.datetime]:
 
 def late_change_and_range(project: Project, runner: str, variables: dict, tz: str,
                           erased_hour: dt.datetime, late_at: dt.datetime,
-                          reaggregate_from: dt.datetime, reaggregate_to: dt.datetime) -> dt.datetime:
+                          range_start: dt.datetime, range_end: dt.datetime) -> dt.datetime:
     """An hour later: a late change (tracking on), an erasure of an hour of 'loyal' and a late
     visitor; then a re-aggregation range, its 'interaction' events deleted behind the triggers'
     back. Each checked against the oracle; returns the as_of of both runs."""
@@ -64,9 +64,9 @@ def late_change_and_range(project: Project, runner: str, variables: dict, tz: st
     check_all(project, as_of, tz)
     project.execute("alter table {schema}.analytics_events disable trigger user")
     project.execute("delete from {schema}.analytics_events where created_at >= %s "
-                    "and created_at < %s and event_type = 'interaction'", (reaggregate_from, reaggregate_to))
+                    "and created_at < %s and event_type = 'interaction'", (range_start, range_end))
     project.execute("alter table {schema}.analytics_events enable trigger user")
-    run(project, runner, as_of, variables, **{"from": reaggregate_from, "to": reaggregate_to})
+    run(project, runner, as_of, variables, **{"from": range_start, "to": range_end})
     check_all(project, as_of, tz)
     return as_of
 

@@ -1,0 +1,98 @@
+"""A model's declaration (the `analytics` dict at the top of its file) made wrong: each way is
+refused by name before anything runs, and a model that names another in analytics_run_context
+stops the parse."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import re
+
+import pytest
+from analytics_db import ROOT, dbt
+from conftest import Project, project_copy, ts
+
+HOUR = dt.timedelta(hours=1)
+AS_OF = ts("2026-03-05 12:05")
+
+
+DECLARATION = re.compile(r"\{%- set analytics = \{\n.*?\n\} -%\}\n", re.S)
+# (model, its declaration changed, the error that must name what is wrong)
+WRONG_DECLARATIONS = [
+    ("analytics_events_daily_sets", {"grain": "month"},
+     "grain must be hour, utc_day, day or week, got month"),
+    ("analytics_events_daily_sets", {"grian": "day"}, "unknown key 'grian'"),
+    ("analytics_events_weekly_agg", {"unique": ["week_bucket", "project_id", "event_type"]},
+     "unique must list distinct columns including week_bucket and every nullable key"),
+    ("analytics_events_daily_agg", {"unique": ["hour_bucket", "project_id", "event_type",
+                                               "event_label"]},
+     "unique must list distinct columns including day_bucket"),
+    ("analytics_events_daily_agg", {"unique": ["day_bucket", "project_id", "project_id",
+                                               "event_label"]},
+     "unique must list distinct columns"),
+    ("analytics_events_hourly_sets", {"kept_for": ["analytics_events_hourly_live"]},
+     "kept_for 'analytics_events_hourly_live', which is not a maintained model"),
+    ("analytics_events_project_daily_sets", {"build": "event_sets"},
+     "a build 'event_sets' model reads no maintained model, it refs "
+     "analytics_events_project_hourly_sets"),
+    ("analytics_events_hourly_sets", {"build": "sets"},
+     "a build 'sets' model reads exactly one maintained model, it refs none"),
+    ("analytics_events_project_daily_sets", {"closed_buckets": "yes"},
+     "closed_buckets is true or false, and only for a day or week grain"),
+    ("analytics_events_project_hourly_sets", {"closed_buckets": True},
+     "closed_buckets is true or false, and only for a day or week grain"),
+    ("analytics_events_hourly_sets", {"grain": "day", "closed_buckets": True},
+     "that is kept for no reader, got True for grain day"),
+    ("analytics_events_weekly_visitor_sets", {"members": ["visitors"]},
+     "members lists visitor, session or both, in that order"),
+    ("analytics_events_weekly_visitor_sets", {"members": "visitor"},
+     "members lists visitor, session or both, in that order"),
+    ("analytics_events_weekly_visitor_sets", {"members": []},
+     "members lists visitor, session or both, in that order"),
+    ("analytics_events_weekly_visitor_sets", {"members": ["session", "visitor"]},
+     "members lists visitor, session or both, in that order"),
+    ("analytics_events_weekly_visitor_sets", {"members": ["visitor", "visitor"]},
+     "members lists visitor, session or both, in that order"),
+    ("analytics_events_daily_agg", {"members": ["visitor"]},
+     "only a build 'sets' model keeps fewer than both, got ['visitor']"),
+]
+
+
+@pytest.mark.parametrize(("model", "change", "message"), WRONG_DECLARATIONS)
+def test_a_wrong_model_declaration_is_refused_by_name(project: Project, model: str,
+                                                      change: dict, message: str) -> None:
+    """What a model is, declared once at the top of its file (meta.analytics), is checked before
+    any SQL is made from it: a grain, key or build that would make wrong SQL stops with what is
+    wrong. The declaration as the model file has it, with one entry changed, is given to
+    analytics_model_spec as analytics_run_context gives it."""
+    text = (ROOT / "models" / "marts" / f"{model}.sql").read_text()
+    declared = DECLARATION.match(text)
+    assert declared, f"{model}: the declaration opens the model file"
+    python = declared.group(0)[len("{%- set analytics = "):-len(" -%}\n")]
+    spec = ast.literal_eval(python.replace("true", "True"))  # the dict the model declares
+    args = {"model_name": model, "declared": {**spec, **change}}
+    ok = dbt(["run-operation", "analytics_model_spec", "--args",
+              json.dumps({"model_name": model, "declared": spec})], project.schema, check=False)
+    assert ok.returncode == 0, ok.stdout[-3000:]
+    result = dbt(["run-operation", "analytics_model_spec", "--args", json.dumps(args)],
+                 project.schema, check=False)
+    assert result.returncode != 0
+    assert message in result.stdout, result.stdout[-3000:]
+
+
+def test_a_model_that_names_another_in_analytics_run_context_stops_the_parse(project: Project,
+                                                                       tmp_path) -> None:
+    """A model file calling analytics_run_context with another model's name (a copy-paste slip)
+    stops `dbt parse` with both names."""
+    copy = project_copy(tmp_path)
+    path = copy / "models" / "marts" / "analytics_events_weekly_type_agg.sql"
+    text = path.read_text()
+    assert "analytics_run_context('analytics_events_weekly_type_agg'" in text
+    path.write_text(text.replace("analytics_run_context('analytics_events_weekly_type_agg'",
+                                 "analytics_run_context('analytics_events_daily_type_agg'"))
+    result = dbt(["parse", "--project-dir", str(copy)], project.schema,
+                 target_path=str(tmp_path / "target"), check=False)
+    assert result.returncode != 0
+    assert ("analytics_run_context('analytics_events_daily_type_agg') is called in model "
+            "'analytics_events_weekly_type_agg': pass the model's own name") in result.stdout

@@ -1,0 +1,204 @@
+"""Deployments as operators make them: two in one database with long alike schema names and
+other app tables, quotes in every var that names something, exact privileges under Supabase's
+legacy default privileges, no stand-ins unless asked, a --select of part of the project, dbt
+build with late changes on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import psycopg
+import pytest
+from analytics_db import create_raw_table, dbt
+from conftest import Project, ts
+from hostile_rows import event, history
+from oracle import truth
+from psycopg import sql
+from security import ALICE, APP_TABLES, as_identity, load_identities
+
+HOUR = dt.timedelta(hours=1)
+AS_OF = ts("2026-03-05 12:05")
+
+
+# --- 8: deployments in one database -----------------------------------------------------------
+def test_two_deployments_with_long_alike_names_and_other_app_tables(conn: psycopg.Connection
+                                                                    ) -> None:
+    """Two deployments in one database whose schema names agree on their first 50 characters, each
+    with its own app tables: no shared object, and each user sees exactly their own projects in
+    each."""
+    suffix = secrets.token_hex(3)
+    prefix = "t_deployment_with_a_long_and_similar_name_for_tests_"
+    schemas = [f"{prefix}{suffix}_one", f"{prefix}{suffix}_two"]
+    apps = [f"t_app_{suffix}_one", f"t_app_{suffix}_two"]
+    assert len(schemas[0]) > 41
+    shared_private = f"t_shared_private_{suffix}"
+    try:
+        for n, schema in enumerate(schemas):
+            create_raw_table(conn, schema)
+            p = Project(conn, schema)
+            p.insert([event("2026-03-01 10:20", project_id="proj_a", visitor_id=f"v{n}{i}")
+                      for i in range(3 + 4 * n)])
+            # the open hour (after as_of): only the live view shows it, from this schema's rows
+            p.insert([event("2026-03-01 12:30", project_id="proj_a")] * (n + 1))
+            dbt(["run"], schema, {"as_of": "2026-03-01T12:05:00Z",
+                                  "app_schema": apps[n],
+                                  "policy_schema": shared_private})
+            if n == 0:  # the first deployment's owner: alice, through its own app tables
+                load_identities(conn, apps[0])
+        query = sql.SQL("select coalesce(sum(event_count), 0) from {}.{}")
+        seen = [as_identity(conn, "authenticated", ALICE, query.format(
+            sql.Identifier(s), sql.Identifier("analytics_events_hourly_agg")))[0][0]
+            for s in schemas]
+        assert seen == [3, 0]  # the second deployment's app tables give alice nothing
+        stored = [conn.execute(sql.SQL("select coalesce(sum(event_count), 0) from {}.{}").format(
+            sql.Identifier(s), sql.Identifier("analytics_events_hourly_agg"))).fetchone()[0]
+            for s in schemas]
+        assert stored == [3, 7]
+        shown = [conn.execute(sql.SQL("select sum(event_count) from {}.{}").format(
+            sql.Identifier(s), sql.Identifier("analytics_events_hourly_live"))).fetchone()[0]
+            for s in schemas]
+        assert shown == [3 + 1, 7 + 2]  # once: one schema's live view showed the other's
+        functions = conn.execute(
+            "select count(distinct proname) from pg_proc where pronamespace = %s::regnamespace",
+            (shared_private,)).fetchone()[0]
+        # each: two lookups, an open-hours function, two key aggregates and their final functions
+        assert functions == 2 * 7
+    finally:
+        for schema, app in zip(schemas, apps, strict=True):
+            conn.execute(sql.SQL("drop schema if exists {}, {} cascade").format(
+                sql.Identifier(schema), sql.Identifier(app)))
+        conn.execute(sql.SQL("drop schema if exists {} cascade").format(
+            sql.Identifier(shared_private)))
+
+
+# --- 9: quoting and privileges ----------------------------------------------------------------
+def test_a_single_quote_in_every_var_that_names_or_counts_something(project: Project) -> None:
+    """A single quote in app_schema and in an engagement event type: quoted as identifiers and
+    literals everywhere, the run and the policies work."""
+    history(project, days=1)
+    app = f"{project.schema}_app's"
+    project.dbt_run(ts("2026-03-01 12:05"), app_schema=app,
+                    engagement_interaction_type="it's", engagement_impression_type="impression")
+    rows = project.conn.execute(sql.SQL(
+        "select count(*) from {}.analytics_engagement_daily").format(project.ident)).fetchone()
+    assert rows[0] > 0
+    out = dbt(["run"], project.schema, {"source_schema": 'x"; drop table y; --',
+                                         "app_schema": project.schema}, check=False)
+    assert out.returncode != 0 and "var 'source_schema' may not contain a double quote" in \
+        out.stdout, out.stdout[-2000:]
+    project.conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(app)))
+
+
+API_ROLES = ("anon", "authenticated", "service_role")
+
+
+def api_privileges(conn: psycopg.Connection, schemas: list[str]) -> set[tuple]:
+    """(object, role, privilege) for every privilege an API role or PUBLIC holds on a table,
+    view, sequence or function in `schemas`."""
+    rows = conn.execute("""
+        select c.relname, coalesce(r.rolname, 'public'), a.privilege_type
+        from pg_class as c
+        cross join lateral aclexplode(c.relacl) as a
+        left join pg_roles as r on r.oid = a.grantee
+        where (select nspname from pg_namespace where oid = c.relnamespace) = any(%(s)s)
+            and c.relkind in ('r', 'v', 'S', 'p', 'm')
+            and (r.rolname = any(%(roles)s) or a.grantee = 0)
+        union all
+        select p.proname, coalesce(r.rolname, 'public'), a.privilege_type
+        from pg_proc as p
+        cross join lateral aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) as a
+        left join pg_roles as r on r.oid = a.grantee
+        where (select nspname from pg_namespace where oid = p.pronamespace) = any(%(s)s)
+            and (r.rolname = any(%(roles)s) or a.grantee = 0)
+    """, {"s": schemas,
+          "roles": list(API_ROLES)}).fetchall()
+    return set(rows)
+
+
+def test_exact_privileges_under_legacy_default_privileges(project: Project) -> None:
+    """Supabase's legacy default privileges (ALL on every new table, sequence and function to the
+    API roles): after a build, a --full-refresh and with late changes on, every object has
+    exactly the project's grants."""
+    schema, private = project.schema, f"{project.schema}_private"
+    project.conn.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(private)))
+    for s in (schema, private):
+        for kind in ("tables", "sequences", "functions"):
+            project.conn.execute(sql.SQL(
+                "alter default privileges in schema {} grant all on {} to anon, authenticated, "
+                "service_role").format(sql.Identifier(s), sql.SQL(kind)))
+    history(project, days=1)
+    readable = {"analytics_events_hourly_agg", "analytics_events_daily_agg",
+                "analytics_events_hourly_type_agg", "analytics_events_daily_type_agg",
+                "analytics_events_weekly_agg", "analytics_events_weekly_type_agg",
+                "analytics_events_hourly_sets", "analytics_events_project_hourly_sets",
+                "analytics_events_project_daily_sets", "analytics_events_daily_sets",
+                "analytics_events_daily_type_sets", "analytics_events_weekly_visitor_sets",
+                "analytics_events_hourly_live",
+                "analytics_engagement_daily"}
+    callable_ = {"analytics_event_series", "analytics_label_performance", "analytics_kpi_totals"}
+    expected = ({(t, r, "SELECT") for t in readable for r in ("authenticated", "service_role")}
+                | {(f, r, "EXECUTE") for f in callable_ for r in ("authenticated", "service_role")})
+    for step in ("build", "full-refresh", "late-changes"):
+        project.dbt_run(ts("2026-03-01 12:05"), full_refresh=step == "full-refresh",
+                        track_late_changes=step == "late-changes")
+        got = api_privileges(project.conn, [schema, private])
+        # the policy lookups and the open-hours function: EXECUTE for what RLS needs only
+        # the app's own tables (here the stand-ins, in the same schema) are not the project's
+        got = {g for g in got if g[0] not in APP_TABLES}
+        got = {g for g in got if not (g[0].startswith("analytics_is_admin__")
+                                      or g[0].startswith("analytics_visible_project_ids__")
+                                      or g[0].startswith("analytics_open_hours__"))}
+        assert got == expected, (step, got ^ expected)
+        # anon cannot reset the identity sequence (once: anon=rwU, then duplicate keys)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            as_identity(project.conn, "anon", None, sql.SQL(
+                "select setval({}, 1)").format(sql.Literal(
+                    f'"{schema}".analytics_events_hourly_agg_id_seq')))
+    sequences = project.conn.execute(
+        "select array_agg(relname order by relname) from pg_class where relkind = 'S' "
+        "and relnamespace = %s::regnamespace and relname <> 'analytics_events_id_seq'",
+        (schema,)).fetchone()[0]
+    # nothing accumulates across rebuilds (once: ..._id_seq1 after --full-refresh)
+    assert sequences == ["analytics_events_hourly_agg_id_seq"]
+
+
+def test_no_stand_ins_unless_asked(project: Project) -> None:
+    """A real database's app tables are never touched: no index, no table, no role created."""
+    app = f"{project.schema}_app"
+    project.conn.execute(sql.SQL("create schema {}").format(sql.Identifier(app)))
+    for ddl in ("create table {}.admin_users (user_id uuid)",
+                "create table {}.account (id uuid, user_id uuid, name text)",
+                "create table {}.account_collaborator (account_id uuid, user_id uuid)",
+                "create table {}.project (project_id text, account_id uuid, name text)"):
+        project.conn.execute(sql.SQL(ddl).format(sql.Identifier(app)))
+    history(project, days=1)
+    project.dbt_run(ts("2026-03-01 12:05"), app_schema=app,
+                    env={"ANALYTICS_SUPABASE_STAND_INS": "", "DBT_TARGET": "local"})
+    indexes = project.conn.execute("select count(*) from pg_indexes where schemaname = %s",
+                                   (app,)).fetchone()[0]
+    assert indexes == 0
+    project.conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(app)))
+
+
+# --- 11: part of the project, every documented var --------------------------------------------
+def test_a_partial_select_on_a_fresh_database_refreshes_what_exists(project: Project) -> None:
+    """`dbt run --select +analytics_events_hourly_agg` on a fresh schema: the refresh function
+    covers exactly the two models that exist, and the hourly table equals the oracle."""
+    history(project, days=1)
+    out = project.dbt_run(ts("2026-03-01 12:05"), select="+analytics_events_hourly_agg")
+    assert "Completed successfully" in out
+    result = project.refresh(ts("2026-03-01 13:05"))
+    assert set(result) == {"as_of", "analytics_events_hourly_sets", "analytics_events_hourly_agg"}
+    assert {r[:4]: r[4:] for r in project.table_rows()} == truth(
+        project.raw_rows(), ts("2026-03-01 13:05"), "hour")
+
+
+def test_dbt_build_passes_with_late_change_tracking_on(project: Project) -> None:
+    """`dbt build` (models, hooks and every data test) with track_late_changes on passes."""
+    history(project, days=1)
+    out = dbt(["build", "--exclude", "resource_type:seed"], project.schema,
+              {"as_of": "2026-03-01T12:05:00Z", "track_late_changes": True,
+               "app_schema": project.schema, "policy_schema": f"{project.schema}_private"},
+              check=False)
+    assert out.returncode == 0, out.stdout[-3000:]
