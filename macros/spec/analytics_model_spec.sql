@@ -4,8 +4,8 @@
         `analytics`, which the file gives to config(meta={'analytics': analytics}) (so the
         project's graph has it) and to analytics_run_context (`declared`: a unit test has no graph).
         A model is maintained when it declares:
-        - grain: hour, utc_day, day (rollup time zone) or week (ISO, rollup time zone); its
-          bucket column is <grain>_bucket;
+        - grain: hour, utc_day, day (rollup time zone), week (ISO, rollup time zone) or another
+          grain declared in analytics_grain; its bucket column is <grain>_bucket;
         - build: event_sets (the slices, the only model that reads the raw events), sets (the
           union of a finer set table's sets into coarser buckets or fewer dimensions), counts
           (event counts and exact distinct counts of such a union) or week_counts (the same for
@@ -65,10 +65,11 @@
                 {%- endif -%}
             {%- endfor -%}
         {%- endfor -%}
-        {%- set rank = {'hour': 0, 'utc_day': 1, 'day': 2, 'week': 3} -%}
+        {%- set grains = analytics_grain() -%}
         {%- set order = [] -%}
         {%- for name in nodes | sort -%}
-            {%- do order.append((rank.get(nodes[name].config.meta.analytics.get('grain'), 4),
+            {%- do order.append((grains.get(nodes[name].config.meta.analytics.get('grain'),
+                {'rank': grains | length}).rank,
                 depth[name], name)) -%}
         {%- endfor -%}
         {%- set names = order | sort | map(attribute=2) | list -%}
@@ -100,8 +101,10 @@
     {%- for key in declared if key not in known -%}
         {{ exceptions.raise_compiler_error(fail ~ "unknown key '" ~ key ~ "'; known: " ~ known | join(', ')) }}
     {%- endfor -%}
-    {%- if grain not in ('hour', 'utc_day', 'day', 'week') -%}
-        {{ exceptions.raise_compiler_error(fail ~ "grain must be hour, utc_day, day or week, got " ~ grain) }}
+    {%- set grain_names = analytics_grain().keys() | list -%}
+    {%- if grain not in grain_names -%}
+        {{ exceptions.raise_compiler_error(fail ~ "grain must be " ~ grain_names[:-1] | join(', ')
+            ~ " or " ~ grain_names[-1] ~ " (macros/spec/analytics_grain.sql), got " ~ grain) }}
     {%- endif -%}
     {%- if build not in ('event_sets', 'sets', 'counts', 'week_counts') -%}
         {{ exceptions.raise_compiler_error(fail ~ "build must be event_sets, sets, counts or week_counts, got " ~ build) }}
@@ -188,7 +191,7 @@
         'surrogate_id': declared.get('surrogate_id', false),
         'closed_buckets': declared.get('closed_buckets', false),
         'upstream': {'model': upstream[0] if upstream else none},
-        'zone_dependent': grain in ('day', 'week') or 'day_bucket' in unique,
+        'zone_dependent': analytics_grain(grain).zone_dependent or 'day_bucket' in unique,
         'grain_constraint': ('unique nulls not distinct (' if nullable else 'unique (')
             ~ unique | join(', ') ~ ')',
     } -%}

@@ -134,7 +134,8 @@ class HourlyOracle:
 
 
 def bucket_of(grain: str, tz: str = "UTC"):
-    """The bucket function of a grain: UTC hour, or local day / ISO week (Monday) in `tz`."""
+    """The bucket function of a grain: UTC hour, or local day / ISO week (Monday) / month in
+    `tz`."""
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(tz)
@@ -146,6 +147,8 @@ def bucket_of(grain: str, tz: str = "UTC"):
         day = local.date()
         if grain == "week":
             day = day - dt.timedelta(days=day.weekday())
+        elif grain == "month":
+            day = day.replace(day=1)
         return dt.datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
 
     return bucket

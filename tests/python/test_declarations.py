@@ -21,7 +21,7 @@ DECLARATION = re.compile(r"\{%- set analytics = \{\n.*?\n\} -%\}\n", re.S)
 # (model, its declaration changed, the error that must name what is wrong)
 WRONG_DECLARATIONS = [
     ("analytics_events_daily_sets", {"grain": "month"},
-     "grain must be hour, utc_day, day or week, got month"),
+     "grain must be hour, utc_day, day or week (macros/spec/analytics_grain.sql), got month"),
     ("analytics_events_daily_sets", {"grian": "day"}, "unknown key 'grian'"),
     ("analytics_events_weekly_agg", {"unique": ["week_bucket", "project_id", "event_type"]},
      "unique must list distinct columns including week_bucket and every nullable key"),

@@ -352,6 +352,75 @@ def test_a_new_grain_is_one_model_file_and_its_yml_entry(project: Project, tmp_p
     assert stored() == expected()
 
 
+MONTH_GRAIN = "        'month': {'unit': 'month', 'tz': none, 'rank': 4},\n"
+NEW_MONTHLY_MODEL = (NEW_GRAIN.replace("'grain': 'week'", "'grain': 'month'")
+                     .replace("week_bucket", "month_bucket")
+                     .replace("analytics_events_project_weekly_agg",
+                              "analytics_events_project_monthly_agg")
+                     .replace("ISO week", "month")
+                     # the rollup zone's days (an hour of the project hourly sets may straddle
+                     # a month's start in a zone whose days start at :30)
+                     .replace("ref('analytics_events_project_hourly_sets'), 'hour_bucket'",
+                              "ref('analytics_events_daily_sets'), 'day_bucket'"))
+
+
+def test_a_new_grain_name_is_one_line_in_analytics_grain(project: Project, tmp_path) -> None:
+    """A grain the project does not have (a monthly rollup) is one line in
+    macros/spec/analytics_grain.sql besides its model file and yml entry: built, refreshed by
+    the pg_cron function with a late event across the month's end and exact against the
+    oracle in a rollup zone whose days start at :30, and refused in another rollup zone like
+    every day and week table (once a grain's zone dependence was a third place to edit, and
+    forgetting it dropped the refusal silently)."""
+    copy = project_copy(tmp_path)
+    grain = copy / "macros" / "spec" / "analytics_grain.sql"
+    text = grain.read_text()
+    week = "        'week': {'unit': 'week', 'tz': none, 'rank': 3},\n"
+    assert week in text
+    grain.write_text(text.replace(week, week + MONTH_GRAIN))
+    assert "'grain': 'month'" in NEW_MONTHLY_MODEL and "analytics_events_daily_sets" in (
+        NEW_MONTHLY_MODEL)
+    (copy / "models" / "marts" / "analytics_events_project_monthly_agg.sql").write_text(
+        NEW_MONTHLY_MODEL)
+    yml = copy / "models" / "marts" / "_marts__models.yml"
+    yml.write_text(yml.read_text().replace("\nmodels:\n", "\nmodels:" + NEW_GRAIN_YML.replace(
+        "weekly", "monthly").replace("ISO week", "month"), 1))
+    start, as_of = ts("2026-02-24 00:00"), ts("2026-03-02 05:10")
+    project.insert(make_events(random.Random(17), start, as_of - dt.timedelta(hours=1)))
+    variables = {"app_schema": project.schema, "policy_schema": f"{project.schema}_private",
+                 "as_of": as_of.isoformat(), "backfill_days": 14, "rollup_time_zone": TZ}
+    target = str(tmp_path / "target")
+
+    def expected() -> dict:
+        sets = key_sets(project.raw_rows(), as_of, "month", TZ, dims=("project_id",))
+        return {k: (n, len(v), len(s)) for k, (n, v, s) in sets.items()}
+
+    def stored() -> dict:
+        rows = project.table_rows("analytics_events_project_monthly_agg", (
+            "project_id", "month_bucket", "event_count", "unique_visitors", "unique_sessions"))
+        return {r[:2]: r[2:] for r in rows}
+
+    # (the unit tests' fixtures are in UTC: the data tests run, the unit tests not)
+    out = dbt(["build", "--project-dir", str(copy), "--exclude", "resource_type:seed",
+               "resource_type:unit_test"], project.schema, variables, target_path=target).stdout
+    assert "analytics_unique_combination_analytics_events_project_monthly_agg" in out
+    assert len({k[1] for k in expected()}) == 2  # February and March
+    assert stored() == expected()
+    # a late event on February's last evening (in Kolkata) and one in March's first hour
+    project.insert([{"project_id": "p1", "visitor_id": "late", "session_id": "late-s",
+                     "event_type": "impression", "event_label": None,
+                     "created_at": as_of - dt.timedelta(minutes=50)}])
+    as_of = as_of + dt.timedelta(hours=1)
+    result = project.refresh(as_of)
+    assert "analytics_events_project_monthly_agg" in result
+    assert stored() == expected()
+    refused = dbt(["run", "--project-dir", str(copy)], project.schema,
+                  {**variables, "as_of": as_of.isoformat(), "rollup_time_zone": "UTC"},
+                  target_path=target, check=False)
+    assert refused.returncode != 0
+    assert "analytics_events_project_monthly_agg" in refused.stdout
+    assert "built with rollup_time_zone Asia/Kolkata" in refused.stdout, refused.stdout[-3000:]
+
+
 def test_the_set_aggregates_union_exactly_and_a_big_build_sorts_its_groups(
         project: Project) -> None:
     """analytics_key_union / analytics_key_count (in the policy schema, owner only): the sorted,
