@@ -5,7 +5,6 @@ build with late changes on."""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
 import psycopg
@@ -16,9 +15,6 @@ from hostile_rows import event, history
 from oracle import truth
 from psycopg import sql
 from security import ALICE, APP_TABLES, as_identity, load_identities
-
-HOUR = dt.timedelta(hours=1)
-AS_OF = ts("2026-03-05 12:05")
 
 
 # --- 8: deployments in one database -----------------------------------------------------------

@@ -70,11 +70,10 @@ def test_a_run_never_makes_application_writes_wait(project: Project) -> None:
 
         project.dbt_run(ts("2026-03-03 13:05"), **ON)  # installs them
         app_insert(project, app, "2026-03-03 12:10")  # open again, and a mark in the change log
-        for at in ("2026-03-03 14:05", "2026-03-03 15:05"):
-            run = project.start_dbt(ts(at), select=None, **ON)
-            assert writes_while(project, run, "2026-03-03 12:15") > 0
-            out = run.communicate()[0]
-            assert run.returncode == 0, out
+        run = project.start_dbt(ts("2026-03-03 14:05"), select=None, **ON)
+        assert writes_while(project, run, "2026-03-03 12:15") > 0
+        out = run.communicate()[0]
+        assert run.returncode == 0, out
         app.commit()
     finally:
         app.rollback()
