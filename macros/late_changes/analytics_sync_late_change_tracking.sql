@@ -7,8 +7,9 @@
     {%- set pending = analytics_relation('analytics_pending_hours') -%}
     {%- set log = analytics_relation('analytics_change_log') -%}
     {%- set fn = analytics_quote(target.schema) ~ '.analytics_mark_pending_hours' -%}
-    {#- the three triggers; DDL on the raw table locks it against the application's writes, so
-        it runs only when they are missing (on) or present (off), with a short lock_timeout -#}
+    {#- the four statement triggers (a TRUNCATE has no transition tables); DDL on the raw table
+        locks it against the application's writes, so it runs only when they are missing (on)
+        or present (off), with a short lock_timeout (analytics_guarded_ddl) -#}
     {%- set operations = [
         ('insert', ' referencing new table as new_rows'),
         ('update', ' referencing old table as old_rows new table as new_rows'),
