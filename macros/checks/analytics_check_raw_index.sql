@@ -34,8 +34,9 @@ begin
         raise exception 'analytics_events has no index starting with created_at that can scan a '
             'range of it (a hash index cannot), so every run '
             'would read the whole table. Create it once (it does not block writes): '
-            'create index concurrently analytics_events_created_at_idx on {{ raw }} (created_at); '
-            '-- or set var require_raw_created_at_index: false to run without it';
+            'create index concurrently analytics_events_created_at_idx on % (created_at); '
+            '-- or set var require_raw_created_at_index: false to run without it',
+            {{ analytics_sql_literal(raw) }};
     end if;
 end
 $check$

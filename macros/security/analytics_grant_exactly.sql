@@ -14,6 +14,8 @@
         {{ exceptions.raise_compiler_error("analytics_grant_exactly: not an API role: " ~ grantee) }}
     {%- endfor -%}
     {%- set on = ('' if kind == 'table' else kind ~ ' ') ~ object_sql -%}
+    {#- the object's name inside a format() string: a % in a schema name is doubled -#}
+    {%- set on_in_format = on | replace('%', '%%') -%}
 do $grants$
 declare
     api_role text;
@@ -25,12 +27,12 @@ begin
         select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role')
     loop
         {%- if kind != 'schema' or not privilege %}
-        execute format({{ analytics_sql_literal('revoke all on ' ~ on ~ ' from %I') }}, api_role);
+        execute format({{ analytics_sql_literal('revoke all on ' ~ on_in_format ~ ' from %I') }}, api_role);
         {%- endif %}
         {%- if privilege and grantees %}
         -- grantees were checked against the three API role names above
         if api_role = any(array['{{ grantees | join("', '") }}']::text []) then
-            execute format({{ analytics_sql_literal('grant ' ~ privilege ~ ' on ' ~ on ~ ' to %I') }}, api_role);
+            execute format({{ analytics_sql_literal('grant ' ~ privilege ~ ' on ' ~ on_in_format ~ ' to %I') }}, api_role);
         end if;
         {%- endif %}
     end loop;

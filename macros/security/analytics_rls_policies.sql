@@ -36,11 +36,12 @@ begin
         ) then
             continue;
         end if;
-        execute format('drop policy if exists %I on {{ rel }}', wanted.name);
+        execute format('drop policy if exists %I on %s', wanted.name, {{ analytics_sql_literal(rel) }});
         execute format(
-            'create policy %I on {{ rel }} as permissive for select to authenticated using (%s)',
-            wanted.name, wanted.expression);
-        execute format('comment on policy %I on {{ rel }} is %L', wanted.name, stamp);
+            'create policy %I on %s as permissive for select to authenticated using (%s)',
+            wanted.name, {{ analytics_sql_literal(rel) }}, wanted.expression);
+        execute format('comment on policy %I on %s is %L', wanted.name, {{ analytics_sql_literal(rel) }},
+            stamp);
     end loop;
 end
 $rls$

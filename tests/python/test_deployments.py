@@ -15,6 +15,7 @@ from hostile_rows import event, history
 from oracle import truth
 from psycopg import sql
 from security import ALICE, APP_TABLES, as_identity, load_identities
+from test_rollups import check_all
 
 
 # --- 8: deployments in one database -----------------------------------------------------------
@@ -198,3 +199,39 @@ def test_dbt_build_passes_with_late_change_tracking_on(project: Project) -> None
                "app_schema": project.schema, "policy_schema": f"{project.schema}_private"},
               check=False)
     assert out.returncode == 0, out.stdout[-3000:]
+
+
+def test_a_target_schema_with_a_percent_sign_and_a_space(conn: psycopg.Connection) -> None:
+    """A target schema named `t_50%off <hex> Mixed`: every statement that builds SQL with
+    format() (grants, policies, the raw-index message, the TRUNCATE marks) takes the name as an
+    argument, never inside its format string (a `%` there once stopped the first hook). Built
+    with late changes on, a reader rebuilt from pruned slices, a TRUNCATE followed, tracking
+    switched off: exact and empty as the oracle says."""
+    schema = f"t_50%off {secrets.token_hex(3)} Mixed"
+    create_raw_table(conn, schema)
+    project = Project(conn, schema)
+    try:
+        # (psycopg reads a % in a composed query as a placeholder once parameters are given:
+        # the rows come from the server's generate_series, without parameters)
+        project.execute(
+            "insert into {schema}.analytics_events (project_id, event_type, event_label, "
+            "visitor_id, session_id, created_at) select 'p' || (i % 2), 'click', "
+            "(array['hero', null, ' '])[i % 3 + 1], 'v' || (i % 7), 's' || (i / 5), "
+            "timestamptz '2026-03-01 00:10Z' + i * interval '47 minutes' "
+            "from generate_series(0, 80) as i")
+        on = {"track_late_changes": True}
+        project.dbt_run(ts("2026-03-02 12:05"), **on)
+        project.dbt_run(ts("2026-03-03 12:05"), **on)  # prunes the slices
+        project.dbt_run(ts("2026-03-03 12:05"), select="analytics_events_daily_sets",
+                        full_refresh=True, **on)
+        check_all(project, ts("2026-03-03 12:05"), "UTC")
+        project.execute("truncate {schema}.analytics_events")
+        project.refresh(ts("2026-03-03 13:05"))
+        assert project.table_rows() == []
+        project.dbt_run(ts("2026-03-03 14:05"))  # off: the triggers go
+        assert conn.execute("select count(*) from pg_trigger where tgrelid = %s::regclass and "
+                            "not tgisinternal", (sql.Identifier(schema, "analytics_events")
+                                                 .as_string(conn),)).fetchone()[0] == 0
+    finally:
+        conn.execute(sql.SQL("drop schema if exists {}, {} cascade").format(
+            sql.Identifier(schema), sql.Identifier(f"{schema}_private")))
