@@ -6,16 +6,36 @@
         policies' expressions); sessions that did not SET ROLE to an API role, and
         service_role, see every project. The stored hours count the cardinality of their key
         sets (analytics_member_key); one open hour counts its distinct ids directly, which
-        is the same number but for a digest collision (README › Member sets). -#}
+        is the same number but for a digest collision (README › Member sets).
+        A function whose columns differ (a dimension was added, analytics_dimensions) cannot be
+        replaced: it is dropped with the live view that calls it, in the view's transaction,
+        and the view is created anew. -#}
     {%- set private = analytics_private_schema() -%}
     {%- set fn = private ~ '.' ~ analytics_private_name('analytics_open_hours', this.schema) -%}
     {%- set events = ref('stg_analytics_events') -%}
     {%- set hourly = ref('analytics_events_hourly_agg') -%}
+    {%- if execute -%}
+        {%- set columns = ['project_id', 'event_type'] + analytics_dimensions('name')
+            + ['hour_bucket', 'event_count', 'unique_visitors', 'unique_sessions'] -%}
+        {%- set stored = run_query("select coalesce(string_agg(a.name, ',' order by a.i), '')
+            from pg_proc as p, unnest(p.proargnames) with ordinality as a (name, i)
+            where p.oid = to_regprocedure(" ~ analytics_sql_literal(fn ~ '()') ~ ")")
+            .columns[0].values()[0] -%}
+        {%- if stored and stored != columns | join(',') -%}
+            {%- set live = load_cached_relation(this) -%}
+            {%- if live is not none -%}
+                {%- do adapter.drop_relation(live) -%}
+            {%- endif %}
+drop function {{ fn }}();
+        {%- endif -%}
+    {%- endif %}
 create or replace function {{ fn }}()
 returns table (
     project_id text,
     event_type text,
-    event_label text,
+    {%- for name in analytics_dimensions('name') %}
+    {{ name }} text,
+    {%- endfor %}
     hour_bucket timestamptz,
     event_count bigint,
     unique_visitors bigint,
@@ -29,7 +49,7 @@ as $fn$
     select
         events.project_id,
         events.event_type,
-        events.event_label,
+        {{ analytics_dimension_columns('events') }},
         {{ analytics_bucket_sql('hour', 'events.created_at') }} as hour_bucket,
         count(*) as event_count,
         count(distinct events.visitor_id) as unique_visitors,
@@ -51,7 +71,8 @@ as $fn$
             or {{ expression }}
             {%- endfor %}
         )
-    group by 1, 2, 3, 4
+    -- project, type, the dimensions and the hour
+    group by {{ range(1, 4 + analytics_dimensions() | length) | join(', ') }}
 $fn$;
 
 {{ analytics_grant_exactly('function', fn ~ '()', 'execute', ['authenticated', 'service_role']) }}

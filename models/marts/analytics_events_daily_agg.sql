@@ -1,7 +1,7 @@
 {%- set analytics = {
     'grain': 'day',
-    'unique': ['day_bucket', 'project_id', 'event_type', 'event_label'],
-    'nullable_keys': ['event_label'],
+    'unique': ['day_bucket', 'project_id', 'event_type'] + analytics_dimensions('name'),
+    'nullable_keys': analytics_dimensions('name'),
     'build': 'counts',
 } -%}
 {{
@@ -28,7 +28,7 @@ final as (
     select
         project_id,
         event_type,
-        event_label,
+        {{ analytics_dimension_columns() }},
         day_bucket,
         event_count,
         cardinality(visitor_keys)::bigint as unique_visitors,

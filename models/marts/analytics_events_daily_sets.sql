@@ -1,7 +1,7 @@
 {%- set analytics = {
     'grain': 'day',
-    'unique': ['day_bucket', 'project_id', 'event_type', 'event_label'],
-    'nullable_keys': ['event_label'],
+    'unique': ['day_bucket', 'project_id', 'event_type'] + analytics_dimensions('name'),
+    'nullable_keys': analytics_dimensions('name'),
     'build': 'sets',
 } -%}
 {{
@@ -27,13 +27,13 @@ final as (
     select
         project_id,
         event_type,
-        event_label,
+        {{ analytics_dimension_columns() }},
         day_bucket,
         sum(event_count)::bigint as event_count,
         {{ analytics_key_function('analytics_key_union') }}(visitor_keys) as visitor_keys,
         {{ analytics_key_function('analytics_key_union') }}(session_keys) as session_keys
     from source_sets
-    group by project_id, event_type, event_label, day_bucket
+    group by project_id, event_type, {{ analytics_dimension_columns() }}, day_bucket
 
 )
 

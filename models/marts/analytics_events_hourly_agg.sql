@@ -1,7 +1,7 @@
 {%- set analytics = {
     'grain': 'hour',
-    'unique': ['hour_bucket', 'project_id', 'event_type', 'event_label'],
-    'nullable_keys': ['event_label'], 'surrogate_id': true,
+    'unique': ['hour_bucket', 'project_id', 'event_type'] + analytics_dimensions('name'),
+    'nullable_keys': analytics_dimensions('name'), 'surrogate_id': true,
     'build': 'counts',
 } -%}
 {{
@@ -32,7 +32,7 @@ source_sets as (
     select
         source_sets.project_id,
         source_sets.event_type,
-        source_sets.event_label,
+        {{ analytics_dimension_columns('source_sets') }},
         {{ analytics_bucket_sql(run.spec.grain, 'source_sets.hour_bucket') }} as hour_bucket,
         source_sets.hour_bucket >= source_sets.day_bucket
         and source_sets.hour_bucket + interval '1 hour' <= (
@@ -51,7 +51,7 @@ split_hours as (
     select
         project_id,
         event_type,
-        event_label,
+        {{ analytics_dimension_columns() }},
         hour_bucket,
         sum(event_count)::bigint as event_count,
         {{ analytics_key_function('analytics_key_count') }}(visitor_keys) as unique_visitors,
@@ -60,7 +60,7 @@ split_hours as (
         now() as updated_at
     from source_sets
     where not whole_hour
-    group by project_id, event_type, event_label, hour_bucket
+    group by project_id, event_type, {{ analytics_dimension_columns() }}, hour_bucket
 
 ),
 
@@ -71,7 +71,7 @@ final as (
         {{ 'null::bigint' if run.incremental else 'row_number() over ()' }} as id,
         split_hours.project_id,
         split_hours.event_type,
-        split_hours.event_label,
+        {{ analytics_dimension_columns('split_hours') }},
         split_hours.hour_bucket,
         split_hours.event_count,
         split_hours.unique_visitors,
@@ -86,7 +86,7 @@ final as (
             else '(select count(*) from split_hours) + row_number() over ()' }} as id,
         source_sets.project_id,
         source_sets.event_type,
-        source_sets.event_label,
+        {{ analytics_dimension_columns('source_sets') }},
         source_sets.hour_bucket,
         source_sets.event_count,
         cardinality(source_sets.visitor_keys)::bigint as unique_visitors,

@@ -11,8 +11,8 @@
 {%- set open_hours = analytics_private_schema() ~ '.'
     ~ analytics_private_name('analytics_open_hours', this.schema) -%}
 {#- the hourly table's columns, without its id and timestamps -#}
-{%- set columns = ['project_id', 'event_type', 'event_label', 'hour_bucket', 'event_count',
-    'unique_visitors', 'unique_sessions'] -%}
+{%- set columns = ['project_id', 'event_type'] + analytics_dimensions('name') + ['hour_bucket',
+    'event_count', 'unique_visitors', 'unique_sessions'] -%}
 
 with stored as (
 

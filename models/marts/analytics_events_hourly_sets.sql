@@ -1,7 +1,7 @@
 {%- set analytics = {
     'grain': 'hour',
-    'unique': ['hour_bucket', 'day_bucket', 'project_id', 'event_type', 'event_label'],
-    'nullable_keys': ['event_label'],
+    'unique': ['hour_bucket', 'day_bucket', 'project_id', 'event_type'] + analytics_dimensions('name'),
+    'nullable_keys': analytics_dimensions('name'),
     'kept_for': ['analytics_events_hourly_agg', 'analytics_events_hourly_type_agg',
         'analytics_events_project_hourly_sets', 'analytics_events_daily_sets'],
     'build': 'event_sets',
@@ -24,11 +24,14 @@ keyed_events as (
         -- follow them
         hashtextextended(windowed_events.project_id, 0) as project_hash,
         hashtextextended(
-            windowed_events.event_type || '/' || coalesce(windowed_events.event_label, ''), 0
+            windowed_events.event_type
+            {%- for name in analytics_dimensions('name') %}
+                || '/' || coalesce(windowed_events.{{ name }}, '')
+            {%- endfor %}, 0
         ) as label_hash,
         windowed_events.project_id,
         windowed_events.event_type,
-        windowed_events.event_label,
+        {{ analytics_dimension_columns('windowed_events') }},
         {{ analytics_bucket_sql('hour', 'windowed_events.created_at') }} as hour_bucket,
         {{ analytics_bucket_sql('day', 'windowed_events.created_at') }} as day_bucket,
         {{ analytics_member_key('windowed_events.visitor_id') }} as visitor_key,
@@ -45,7 +48,7 @@ final as (
     select
         project_id,
         event_type,
-        event_label,
+        {{ analytics_dimension_columns() }},
         hour_bucket,
         day_bucket,
         count(*) as event_count,
@@ -68,7 +71,7 @@ final as (
         label_hash,
         project_id,
         event_type,
-        event_label,
+        {{ analytics_dimension_columns() }},
         day_bucket
 
 )

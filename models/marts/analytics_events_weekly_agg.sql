@@ -1,7 +1,7 @@
 {%- set analytics = {
     'grain': 'week',
-    'unique': ['week_bucket', 'project_id', 'event_type', 'event_label'],
-    'nullable_keys': ['event_label'],
+    'unique': ['week_bucket', 'project_id', 'event_type'] + analytics_dimensions('name'),
+    'nullable_keys': analytics_dimensions('name'),
     'build': 'week_counts',
 } -%}
 {{
@@ -28,12 +28,12 @@ days as (
     select
         project_id,
         event_type,
-        event_label,
+        {{ analytics_dimension_columns() }},
         week_bucket,
         sum(event_count)::bigint as event_count
         {{- analytics_week_day_sets() }}
     from source_sets
-    group by project_id, event_type, event_label, week_bucket
+    group by project_id, event_type, {{ analytics_dimension_columns() }}, week_bucket
 
 ),
 
@@ -43,7 +43,7 @@ final as (
     select
         project_id,
         event_type,
-        event_label,
+        {{ analytics_dimension_columns() }},
         week_bucket,
         event_count,
         {{ analytics_first_day_count('visitor') }} as unique_visitors,

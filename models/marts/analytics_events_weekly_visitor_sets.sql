@@ -1,7 +1,7 @@
 {%- set analytics = {
     'grain': 'week',
-    'unique': ['week_bucket', 'project_id', 'event_type', 'event_label'],
-    'nullable_keys': ['event_label'],
+    'unique': ['week_bucket', 'project_id', 'event_type'] + analytics_dimensions('name'),
+    'nullable_keys': analytics_dimensions('name'),
     'build': 'sets',
     'members': ['visitor'],
     'closed_buckets': true,
@@ -33,12 +33,12 @@ final as (
     select
         project_id,
         event_type,
-        event_label,
+        {{ analytics_dimension_columns() }},
         week_bucket,
         sum(event_count)::bigint as event_count,
         {{ analytics_key_function('analytics_key_union') }}(visitor_keys) as visitor_keys
     from source_sets
-    group by project_id, event_type, event_label, week_bucket
+    group by project_id, event_type, {{ analytics_dimension_columns() }}, week_bucket
 
 )
 

@@ -12,7 +12,10 @@ final as (
         {{ analytics_clean_member_id('source.visitor_id') }} as visitor_id,
         {{ analytics_clean_member_id('source.session_id') }} as session_id,
         source.event_type::text as event_type,
-        {{ analytics_clean_label('source.event_label') }} as event_label,
+        {%- for dimension in analytics_dimensions() %}
+            {%- set raw = dimension.raw.replace('{row}', 'source') %}
+            {{ analytics_clean_label(raw) }} as {{ dimension.name }},
+        {%- endfor %}
         source.created_at
     from source
     where

@@ -18,6 +18,7 @@ import pytest
 from analytics_db import VENV_BIN, connect, create_raw_table, dbt, dbt_env
 from psycopg import sql
 from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,13 +55,16 @@ class Project:
 
     # --- raw table -------------------------------------------------------------------------
     def insert(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Raw rows; `event_data`, when given, is stored as jsonb (a str as a JSON string)."""
         cols = ("project_id", "visitor_id", "session_id", "event_type", "event_label",
-                "created_at")
+                "event_data", "created_at")
         query = sql.SQL("insert into {}.analytics_events ({}) values ({})").format(
             self.ident, sql.SQL(", ").join(map(sql.Identifier, cols)),
             sql.SQL(", ").join(sql.Placeholder() * len(cols)))
         with self.conn.cursor() as cur:
-            cur.executemany(query, [tuple(r.get(c) for c in cols) for r in rows])
+            cur.executemany(query, [tuple(
+                Jsonb(r[c]) if c == "event_data" and r.get(c) is not None else r.get(c)
+                for c in cols) for r in rows])
 
     def execute(self, query: str, params: Any = None) -> None:
         """Run SQL with {schema} standing for this project's schema identifier."""

@@ -17,6 +17,10 @@ pytestmark = pytest.mark.same_on_every_major
 
 
 DECLARATION = re.compile(r"\{%- set analytics = \{\n.*?\n\} -%\}\n", re.S)
+# the names macros/spec/analytics_dimensions.sql declares, as a model's declaration uses them
+DIMENSIONS = re.findall(r"\{'name': '([a-z_0-9]+)'", (
+    ROOT / "macros" / "spec" / "analytics_dimensions.sql").read_text())
+
 # (model, its declaration changed, the error that must name what is wrong)
 WRONG_DECLARATIONS = [
     ("analytics_events_daily_sets", {"grain": "month"},
@@ -69,7 +73,11 @@ def test_a_wrong_model_declaration_is_refused_by_name(project: Project, model: s
     declared = DECLARATION.match(text)
     assert declared, f"{model}: the declaration opens the model file"
     python = declared.group(0)[len("{%- set analytics = "):-len(" -%}\n")]
-    spec = ast.literal_eval(python.replace("true", "True"))  # the dict the model declares
+    # the dict the model declares, with the declared dimensions' names spelled out
+    python = python.replace("] + analytics_dimensions('name')", "".join(
+        f", {d!r}" for d in DIMENSIONS) + "]").replace("analytics_dimensions('name')",
+                                                       repr(DIMENSIONS))
+    spec = ast.literal_eval(python.replace("true", "True"))
     args = {"model_name": model, "declared": {**spec, **change}}
     ok = dbt(["run-operation", "analytics_model_spec", "--args",
               json.dumps({"model_name": model, "declared": spec})], project.schema, check=False)

@@ -14,8 +14,9 @@ import random
 import pytest
 from analytics_db import dbt
 from conftest import Project, project_copy, ts
-from oracle import hour_of, key_sets
+from oracle import clean_label, hour_of, key_sets
 from psycopg import sql
+from psycopg.types.json import Jsonb
 from test_rollups import check_all, check_kpi, make_events
 
 HOUR = dt.timedelta(hours=1)
@@ -419,6 +420,138 @@ def test_a_new_grain_name_is_one_line_in_analytics_grain(project: Project, tmp_p
     assert refused.returncode != 0
     assert "analytics_events_project_monthly_agg" in refused.stdout
     assert "built with rollup_time_zone Asia/Kolkata" in refused.stdout, refused.stdout[-3000:]
+
+
+PLATFORM = """        {'name': 'platform', 'raw': "({row}.event_data ->> 'platform')"},\n"""
+# raw event_data as an app sends it: a platform, none, a blank one, a number, an over-long
+# one, or a document that is not an object (->> reads NULL there)
+PLATFORMS = [None, {"platform": "ios"}, {"platform": "web"}, {"platform": " "}, {},
+             {"platform": 5}, {"platform": None}, ["ios"], "ios", {"platform": "x" * 1500}]
+
+
+def platform_of(data: object) -> str | None:
+    """The oracle of `event_data ->> 'platform'`, cleaned as a label."""
+    if not isinstance(data, dict) or data.get("platform") is None:
+        return None
+    value = data["platform"]
+    return clean_label(value if isinstance(value, str) else str(value))
+
+
+def test_a_new_dimension_is_one_line_in_analytics_dimensions(project: Project,
+                                                             tmp_path) -> None:
+    """A dimension the project does not have (the plan's platform, from event_data) is one line
+    in macros/spec/analytics_dimensions.sql; an existing deployment takes it with one
+    --full-refresh (an incremental run stops on the new column). The slices, the hourly, daily
+    and weekly label tables, their grain constraints and uniqueness tests, the live view and
+    the refresh function group by it, and every table is exact against the oracle by project,
+    type, label and platform, in a rollup zone whose days start at :30, after a late change of
+    a week-old event's platform (tracked, refreshed by the pg_cron function) and a dbt run on
+    the same as_of. A declaration that is not a new column name over {row} is refused by name."""
+    copy = project_copy(tmp_path)
+    dimensions = copy / "macros" / "spec" / "analytics_dimensions.sql"
+    text = dimensions.read_text()
+    label = "        {'name': 'event_label', 'raw': '{row}.event_label'},\n"
+    assert text.count(label) == 1
+    target = str(tmp_path / "target")
+    for bad in ("{'name': 'Platform', 'raw': '{row}.event_data'},",
+                "{'name': 'event_type', 'raw': '{row}.event_type'},",
+                "{'name': 'platform', 'raw': \"event_data ->> 'platform'\"},"):
+        dimensions.write_text(text.replace(label, label + "        " + bad + "\n"))
+        refused = dbt(["parse", "--project-dir", str(copy)], project.schema, {},
+                      target_path=target, check=False)
+        assert refused.returncode != 0 and "analytics_dimensions: " in refused.stdout, bad
+    dimensions.write_text(text.replace(label, label + PLATFORM))
+    start, as_of = ts("2026-02-26 00:00"), ts("2026-03-04 05:10")
+    rng = random.Random(23)
+    events = make_events(rng, start, as_of - HOUR)
+    for event in events:
+        event["event_data"] = rng.choice(PLATFORMS)
+    project.insert(events)
+    variables = {"app_schema": project.schema, "policy_schema": f"{project.schema}_private",
+                 "as_of": as_of.isoformat(), "backfill_days": 14, "rollup_time_zone": TZ,
+                 "track_late_changes": True}
+    label_dims = ("project_id", "event_type", "event_label", "platform")
+
+    def check(as_of: dt.datetime) -> None:
+        raw = [{**r, "platform": platform_of(r["event_data"])} for r in project.raw_rows()]
+        for name, grain in (("analytics_events_hourly_agg", "hour"),
+                            ("analytics_events_daily_agg", "day"),
+                            ("analytics_events_weekly_agg", "week"),
+                            ("analytics_events_hourly_type_agg", "hour"),
+                            ("analytics_events_weekly_type_agg", "week")):
+            dims = label_dims if "type" not in name else label_dims[:2]
+            stored = project.table_rows(name, (*dims, f"{grain}_bucket", "event_count",
+                                               "unique_visitors", "unique_sessions"))
+            expected = {k: (n, len(v), len(s))
+                        for k, (n, v, s) in key_sets(raw, as_of, grain, TZ, dims).items()}
+            assert {r[:-3]: r[-3:] for r in stored} == expected, (name, as_of)
+            assert len(stored) == len(expected), name
+        stored = project.table_rows("analytics_events_daily_sets", (
+            *label_dims, "day_bucket", "event_count", "visitor_keys", "session_keys"))
+        assert {r[:-3]: r[-3:] for r in stored} == {
+            k: tuple(v) for k, v in key_sets(raw, as_of, "day", TZ, label_dims).items()}
+        stored = project.table_rows("analytics_events_weekly_visitor_sets", (
+            *label_dims, "week_bucket", "event_count", "visitor_keys"))
+        assert {r[:-2]: r[-2:] for r in stored} == {
+            k: (n, v) for k, (n, v, _) in key_sets(raw, as_of, "week", TZ, label_dims,
+                                                    closed=True).items()}
+
+    # a deployment without it: the next incremental run stops on the new column (nothing is
+    # written), a --full-refresh rebuilds every table with it, and the live view with its
+    # function, whose columns changed
+    dbt(["run"], project.schema, variables)
+    stopped = dbt(["run", "--project-dir", str(copy)], project.schema, variables,
+                  target_path=target, check=False)
+    assert stopped.returncode != 0 and "out of sync" in stopped.stdout, stopped.stdout[-3000:]
+    out = dbt(["build", "--full-refresh", "--project-dir", str(copy), "--exclude",
+               "resource_type:seed", "resource_type:unit_test"], project.schema, variables,
+              target_path=target).stdout
+    assert "analytics_unique_combination_analytics_events_hourly_agg" in out
+    assert len({platform_of(e["event_data"]) for e in events}) == 5  # ios, web, 5, long, none
+    check(as_of)
+    for table in ("analytics_events_hourly_sets", "analytics_events_hourly_agg",
+                  "analytics_events_weekly_agg"):
+        constraint = project.conn.execute(
+            "select pg_get_constraintdef(oid) from pg_constraint "
+            "where conname = %s and connamespace = %s::regnamespace",
+            (f"{table}_grain_key", project.schema)).fetchone()[0]
+        assert "event_label, platform)" in constraint, constraint
+    live = project.conn.execute(sql.SQL(
+        "select count(distinct platform) from {}.analytics_events_hourly_live").format(
+        project.ident)).fetchone()
+    assert live == (4,)  # count(distinct) leaves NULL out
+    # late changes a week back, tracked by the triggers: an event moved to another platform,
+    # one that loses its platform, and a new one on a platform not seen before
+    project.execute("""
+        update {schema}.analytics_events set event_data = %(data)s
+        where id in (select id from {schema}.analytics_events
+                     where created_at < %(before)s order by id limit 3)""",
+                    {"before": start + dt.timedelta(days=1),
+                     "data": Jsonb({"platform": "android"})})
+    project.execute("update {schema}.analytics_events set event_data = null "
+                    "where id = (select max(id) from {schema}.analytics_events "
+                    "where created_at < %(before)s)", {"before": start + dt.timedelta(days=2)})
+    project.insert([{"project_id": "p1", "visitor_id": "late", "session_id": "late-s",
+                     "event_type": "impression", "event_label": "hero",
+                     "event_data": {"platform": "tv"}, "created_at": start + HOUR}])
+    as_of += HOUR
+    result = project.refresh(as_of)
+    assert "analytics_events_weekly_agg" in result
+    check(as_of)
+    # a second run on the same as_of changes nothing, not even a timestamp: the rows with no
+    # platform are matched NULL-safely, not deleted and inserted again
+    def stamps() -> list:
+        return [sorted(project.table_rows(name, (*label_dims, f"{grain}_bucket", "created_at",
+                                                 "updated_at")), key=repr)
+                for name, grain in (("analytics_events_hourly_agg", "hour"),
+                                    ("analytics_events_daily_agg", "day"),
+                                    ("analytics_events_weekly_agg", "week"))]
+
+    before = stamps()
+    dbt(["run", "--project-dir", str(copy)], project.schema,
+        {**variables, "as_of": as_of.isoformat()}, target_path=target)
+    check(as_of)
+    assert stamps() == before
 
 
 def test_the_set_aggregates_union_exactly_and_a_big_build_sorts_its_groups(
