@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -32,10 +33,15 @@ def connect(autocommit: bool = True, **kwargs: Any) -> psycopg.Connection:
 
 def lock_schema(conn: psycopg.Connection, schema: str) -> None:
     """Take the advisory lock every refresh of `schema`'s aggregates takes first (dbt run, the
-    pg_cron function, a re-aggregation: macros/sql/analytics_lock_sql.sql), held until the
-    transaction ends, so what runs next in it never overlaps a refresh."""
-    conn.execute("select pg_advisory_xact_lock(hashtext('analytics_events_agg'), hashtext(%s))",
-                 (schema,))
+    pg_cron function, a re-aggregation), held until the transaction ends, so what runs next in
+    it never overlaps a refresh. Its key is read from the macro that defines it
+    (macros/sql/analytics_lock_sql.sql), not written again here."""
+    macro = (ROOT / "macros" / "sql" / "analytics_lock_sql.sql").read_text()
+    namespace = re.search(r"hashtext\('([a-z_]+)'\), hashtext\(", macro)
+    if namespace is None:
+        raise RuntimeError("macros/sql/analytics_lock_sql.sql: no hashtext('<namespace>') key")
+    conn.execute("select pg_advisory_xact_lock(hashtext(%s), hashtext(%s))",
+                 (namespace.group(1), schema))
 
 
 RAW_TABLE_DDL = """

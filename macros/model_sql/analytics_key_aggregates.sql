@@ -42,21 +42,16 @@ as $fn$
     select count(distinct member_key) from pg_catalog.unnest(keys) as member_key
 $fn$;
 
-create or replace aggregate {{ analytics_key_function('analytics_key_union') }}(uuid []) (
-    sfunc = pg_catalog.array_cat,
-    stype = uuid [],
-    initcond = '{}',
-    finalfunc = {{ sorted_keys }},
-    sspace = 4096
-);
+{%- for name, final in [('analytics_key_union', sorted_keys), ('analytics_key_count', key_count)] %}
 
-create or replace aggregate {{ analytics_key_function('analytics_key_count') }}(uuid []) (
+create or replace aggregate {{ analytics_key_function(name) }}(uuid []) (
     sfunc = pg_catalog.array_cat,
     stype = uuid [],
     initcond = '{}',
-    finalfunc = {{ key_count }},
+    finalfunc = {{ final }},
     sspace = 4096
 );
+{%- endfor %}
 
 {%- for name in ['analytics_sorted_keys', 'analytics_distinct_keys', 'analytics_key_union',
     'analytics_key_count'] %}
