@@ -145,7 +145,7 @@ def main() -> int:
     backfill = time.perf_counter() - t
     t = time.perf_counter()
     # the hourly table from the raw events: the slices and the hourly table made from them
-    dbt(["run", "--full-refresh", "--select", "analytics_events_hourly_sets",
+    dbt(["run", "--full-refresh", "--select", "analytics_events_hourly_slices",
          "analytics_events_hourly_agg"], big, variables)
     backfill_hourly = time.perf_counter() - t
     dbt(["run", "--full-refresh"], small,

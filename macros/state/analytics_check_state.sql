@@ -22,7 +22,7 @@
                  where state.model = {{ analytics_sql_literal(model_name) }}),
                 {{ analytics_sql_literal(zone) }}),
             hint = 'Rebuild the slices and everything made from them in the new zone: dbt run '
-                '--full-refresh --select analytics_events_hourly_sets+ --vars ''{rollup_time_zone: '
+                '--full-refresh --select analytics_events_hourly_slices+ --vars ''{rollup_time_zone: '
                 || {{ analytics_sql_literal(zone) }} || '}'' (or set the old zone back)';
     end if;
     {%- endset -%}

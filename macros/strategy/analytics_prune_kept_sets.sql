@@ -5,7 +5,7 @@
         had), and never one a model reading it still needs in this run, nor one a claimed or
         pending late change of the table or of a reader falls in (with a weekly reader: nor any
         day of that week).
-        - the slices (analytics_events_hourly_sets) keep a few days: their visitors and sessions
+        - the slices (analytics_events_hourly_slices) keep a few days: their visitors and sessions
           live on in the project hourly and the daily sets;
         - the daily type sets keep the weeks the weekly type rollup can still rebuild: the
           label-day sets hold the same members, and an older day is unioned from them again.

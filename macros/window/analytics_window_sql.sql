@@ -16,7 +16,7 @@
         whichever is later: no row at or after it may stay (an older version of the model
         stored open buckets).
         Bucket arithmetic is done in local time, so DST days are 23 or 25 hours long.
-        kept_for (the slices, analytics_events_hourly_sets, which keep only the days the lookback can
+        kept_for (the slices, analytics_events_hourly_slices, which keep only the days the lookback can
         still change): the models that read them; when one of their windows starts before the
         first kept day (an older as_of, a re-aggregation range, a model left behind), the window
         widens to include it, so the raw events of those days are read again (with_readers=false:

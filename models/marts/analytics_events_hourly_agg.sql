@@ -21,7 +21,7 @@
 
 {#- One row per project, event type, label and completed UTC hour: the event count and the
     cardinality of the hour's visitor and session sets, made from the hour's slices
-    (analytics_events_hourly_sets), never from the raw events. -#}
+    (analytics_events_hourly_slices), never from the raw events. -#}
 {%- set run = analytics_run_context('analytics_events_hourly_agg', analytics) -%}
 {%- set tz = analytics_time_zone() -%}
 with {{ analytics_window_ctes(run) }}
@@ -39,7 +39,7 @@ source_sets as (
             source_sets.day_bucket at time zone '{{ tz }}' + interval '1 day'
         ) at time zone '{{ tz }}' as whole_hour,
         {{ analytics_set_columns('source_sets') }}
-    from {{ ref('analytics_events_hourly_sets') }} as source_sets
+    from {{ ref('analytics_events_hourly_slices') }} as source_sets
     where {{ analytics_in_window(run, 'source_sets.hour_bucket') }}
 
 ),

@@ -19,7 +19,7 @@
 {%- set run = analytics_run_context('analytics_events_hourly_type_agg', analytics) -%}
 with {{ analytics_window_ctes(run) }}
 
-{{ analytics_import_ctes(run, ref('analytics_events_hourly_sets'), 'hour_bucket') }}
+{{ analytics_import_ctes(run, ref('analytics_events_hourly_slices'), 'hour_bucket') }}
 
 final as (
 

@@ -39,7 +39,7 @@ from pg_class as c
 inner join pg_namespace as n on n.oid = c.relnamespace
 inner join (values
     ('analytics_events_hourly_agg', true), ('analytics_events_hourly_type_agg', true),
-    ('analytics_events_hourly_sets', true), ('analytics_events_project_hourly_sets', true),
+    ('analytics_events_hourly_slices', true), ('analytics_events_project_hourly_sets', true),
     ('analytics_events_project_daily_sets', true), ('analytics_events_daily_sets', true),
     ('analytics_events_daily_type_sets', true), ('analytics_events_daily_agg', true),
     ('analytics_events_daily_type_agg', true), ('analytics_events_weekly_agg', true),

@@ -5,6 +5,8 @@ build with late changes on."""
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import secrets
 
 import psycopg
@@ -15,7 +17,9 @@ from hostile_rows import event, history
 from oracle import truth
 from psycopg import sql
 from security import ALICE, APP_TABLES, as_identity, load_identities
-from test_rollups import check_all
+from test_rollups import check_all, make_events
+
+HOUR = dt.timedelta(hours=1)
 
 
 # --- 8: deployments in one database -----------------------------------------------------------
@@ -128,7 +132,7 @@ def test_exact_privileges_under_legacy_default_privileges(project: Project) -> N
     readable = {"analytics_events_hourly_agg", "analytics_events_daily_agg",
                 "analytics_events_hourly_type_agg", "analytics_events_daily_type_agg",
                 "analytics_events_weekly_agg", "analytics_events_weekly_type_agg",
-                "analytics_events_hourly_sets", "analytics_events_project_hourly_sets",
+                "analytics_events_hourly_slices", "analytics_events_project_hourly_sets",
                 "analytics_events_project_daily_sets", "analytics_events_daily_sets",
                 "analytics_events_daily_type_sets", "analytics_events_weekly_visitor_sets",
                 "analytics_events_hourly_live",
@@ -186,7 +190,7 @@ def test_a_partial_select_on_a_fresh_database_refreshes_what_exists(project: Pro
     out = project.dbt_run(ts("2026-03-01 12:05"), select="+analytics_events_hourly_agg")
     assert "Completed successfully" in out
     result = project.refresh(ts("2026-03-01 13:05"))
-    assert set(result) == {"as_of", "analytics_events_hourly_sets", "analytics_events_hourly_agg"}
+    assert set(result) == {"as_of", "analytics_events_hourly_slices", "analytics_events_hourly_agg"}
     assert {r[:4]: r[4:] for r in project.table_rows()} == truth(
         project.raw_rows(), ts("2026-03-01 13:05"), "hour")
 
@@ -235,3 +239,52 @@ def test_a_target_schema_with_a_percent_sign_and_a_space(conn: psycopg.Connectio
     finally:
         conn.execute(sql.SQL("drop schema if exists {}, {} cascade").format(
             sql.Identifier(schema), sql.Identifier(f"{schema}_private")))
+
+
+# --- a table an older version named otherwise -----------------------------------------------
+def test_a_deployment_with_the_slices_old_name_keeps_its_rows(project: Project) -> None:
+    """An older version named the slices analytics_events_hourly_sets. The next run renames that
+    table (the same table: its kept days, kept_from), its grain constraint and its state and
+    pending rows (a late change the older version had claimed) instead of reading
+    backfill_days of raw events into a new table and leaving the old one behind; every table
+    is exact after it, and the refresh function the run re-creates reads the new name."""
+    rng = random.Random(5)
+    as_of = ts("2026-03-05 09:05")
+    project.insert(make_events(rng, ts("2026-03-01 00:00"), as_of))
+    variables = {"track_late_changes": True}
+    project.dbt_run(as_of - 2 * HOUR, **variables)
+    project.dbt_run(as_of - HOUR, **variables)  # prunes the slices to the days that can change
+    old, new = "analytics_events_hourly_sets", "analytics_events_hourly_slices"
+    state = "select relation_oid, kept_from from {}.analytics_refresh_state where model = %s"
+
+    def one(query: str, *params) -> tuple | None:
+        return project.conn.execute(sql.SQL(query).format(project.ident), params).fetchone()
+
+    # what the older version left: the old names
+    for statement in ("alter table {schema}.{new} rename to {old}",
+                      "alter table {schema}.{old} rename constraint {new}_grain_key "
+                      "to {old}_grain_key"):
+        project.execute(statement.replace("{new}", new).replace("{old}", old))
+    project.execute("update {schema}.analytics_refresh_state set model = %s where model = %s",
+                    (old, new))
+    kept = one(state, old)
+    assert kept is not None and kept[1] is not None  # pruned: kept_from is set
+    # a late event three days back, whose hour the older version's run had claimed for the
+    # slices
+    late = ts("2026-03-02 07:20")
+    project.insert([{"project_id": "p1", "visitor_id": "late", "session_id": "late-s",
+                     "event_type": "impression", "event_label": "hero", "created_at": late}])
+    project.execute("insert into {schema}.analytics_pending_hours (target, hour_bucket) "
+                    "values (%s, %s)", (old, late.replace(minute=0)))
+    project.dbt_run(as_of, **variables)
+    assert one("select to_regclass(%s)", f"{project.schema}.{old}") == (None,)
+    assert one(state, new) == kept
+    assert one(state, old) is None
+    assert one("select count(*) from {}.analytics_pending_hours where target = %s", old) == (0,)
+    assert one("select count(*) from pg_constraint where conname = %s "
+               "and conrelid = to_regclass(%s)", f"{new}_grain_key",
+               f"{project.schema}.{new}") == (1,)
+    check_all(project, as_of, "UTC")
+    result = project.refresh(as_of + HOUR)
+    assert new in result
+    check_all(project, as_of + HOUR, "UTC")

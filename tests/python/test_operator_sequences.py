@@ -132,7 +132,7 @@ def test_the_rollout_order_hourly_table_first_builds_the_rest_whole(project: Pro
     project.refresh(at)
     check_all(project, at, "UTC")
     oldest = project.conn.execute(sql.SQL(
-        "select min(day_bucket) from {}.analytics_events_hourly_sets").format(project.ident)
+        "select min(day_bucket) from {}.analytics_events_hourly_slices").format(project.ident)
     ).fetchone()[0]
     assert oldest == ts("2026-03-04 00:00")
 
@@ -147,10 +147,10 @@ def test_a_full_refresh_while_the_function_runs_in_a_loop(project: Project) -> N
     project.dbt_run(ts("2026-03-04 12:05"))
     project.refresh(at)
     # the interleaving, step by step: the slices rebuilt, the function, then their readers
-    project.dbt_run(at, select="analytics_events_hourly_sets", full_refresh=True)
+    project.dbt_run(at, select="analytics_events_hourly_slices", full_refresh=True)
     project.refresh(at)
-    project.dbt_run(at, select="analytics_events_hourly_sets+", full_refresh=True,
-                    exclude="analytics_events_hourly_sets")
+    project.dbt_run(at, select="analytics_events_hourly_slices+", full_refresh=True,
+                    exclude="analytics_events_hourly_slices")
     check_all(project, at, "UTC")
     # and as it happens: the function in a loop through a whole --full-refresh
     stop = threading.Event()
@@ -200,7 +200,7 @@ def test_a_truncate_of_the_raw_table_is_followed(project: Project, runner: str) 
         project.refresh(at)
     check_all(project, at, "UTC")
     for name in ("analytics_events_hourly_agg", "analytics_events_weekly_type_agg",
-                 "analytics_events_project_daily_sets", "analytics_events_hourly_sets"):
+                 "analytics_events_project_daily_sets", "analytics_events_hourly_slices"):
         assert project.table_rows(name, ("project_id",)) == [], name
     project.insert([{"project_id": "p1", "event_type": "click", "visitor_id": "after",
                      "created_at": ts("2026-03-01 10:10")}])

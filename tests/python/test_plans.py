@@ -43,7 +43,7 @@ def test_incremental_window_reads_raw_through_created_at_index(project: Project)
     bulk(project)
     # the exact SQL an incremental run executes: compile the model in incremental mode
     # the slices are the only model that reads the raw events
-    compiled = dbt(["compile", "--select", "analytics_events_hourly_sets"], project.schema,
+    compiled = dbt(["compile", "--select", "analytics_events_hourly_slices"], project.schema,
                    {"as_of": AS_OF.isoformat(), "app_schema": project.schema,
                     "policy_schema": f"{project.schema}_private"}).stdout
     body = compiled[compiled.index("with events as"):]

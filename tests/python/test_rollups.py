@@ -99,7 +99,7 @@ def check_sets(p: Project, raw: list[dict], as_of: dt.datetime, tz: str) -> None
     dims = ("project_id", "event_type", "event_label")
     day = bucket_of("day", tz)
     first_kept = day(hour_of(as_of) - 2 * HOUR)
-    slices = set_rows(p, "analytics_events_hourly_sets", (*dims, "day_bucket"), "hour_bucket")
+    slices = set_rows(p, "analytics_events_hourly_slices", (*dims, "day_bucket"), "hour_bucket")
     expected = {}
     done = [r for r in raw if r["created_at"] is not None and r["created_at"] < hour_of(as_of)]
     for day_start in {day(r["created_at"]) for r in done}:

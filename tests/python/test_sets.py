@@ -1,4 +1,4 @@
-"""Member sets: the slices (analytics_events_hourly_sets) keep only the days the lookback can
+"""Member sets: the slices (analytics_events_hourly_slices) keep only the days the lookback can
 still change, and every older day a run must rebuild is read from raw again: a late change, a
 re-aggregation range, an old scheduler slot and a model left behind, in a zone whose days start
 at :30. The daily type sets keep only the weeks the weekly type rollup can still rebuild, and
@@ -45,7 +45,7 @@ def run(project: Project, runner: str, as_of: dt.datetime, variables: dict,
 
 def kept_days(project: Project) -> list[dt.datetime]:
     return [r[0] for r in project.conn.execute(sql.SQL(
-        "select distinct day_bucket from {}.analytics_events_hourly_sets order by 1").format(
+        "select distinct day_bucket from {}.analytics_events_hourly_slices order by 1").format(
             project.ident)).fetchall()]
 
 
@@ -182,7 +182,7 @@ def test_grains_agree_on_an_event_later_than_the_lookback(project: Project) -> N
 
 
 @pytest.mark.parametrize("model,kept", [
-    ("analytics_events_daily_sets", "analytics_events_hourly_sets"),
+    ("analytics_events_daily_sets", "analytics_events_hourly_slices"),
     ("analytics_events_weekly_type_agg", "analytics_events_daily_type_sets")])
 def test_rebuild_from_pruned_sets_rebuilds_them_first(project: Project, model: str,
                                                       kept: str) -> None:
@@ -509,7 +509,7 @@ def test_a_new_dimension_is_one_line_in_analytics_dimensions(project: Project,
     assert "analytics_unique_combination_analytics_events_hourly_agg" in out
     assert len({platform_of(e["event_data"]) for e in events}) == 5  # ios, web, 5, long, none
     check(as_of)
-    for table in ("analytics_events_hourly_sets", "analytics_events_hourly_agg",
+    for table in ("analytics_events_hourly_slices", "analytics_events_hourly_agg",
                   "analytics_events_weekly_agg"):
         constraint = project.conn.execute(
             "select pg_get_constraintdef(oid) from pg_constraint "
