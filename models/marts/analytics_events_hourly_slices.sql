@@ -14,7 +14,7 @@
     hours; every other table is a union of these sets. Kept for the days the lookback can still
     change (analytics_prune_kept_sets). -#}
 {%- set run = analytics_run_context('analytics_events_hourly_slices', analytics) -%}
-with {{ analytics_windowed_events_sql(ref('stg_analytics_events'), run) }},
+with {{ analytics_windowed_events_ctes(ref('stg_analytics_events'), run) }},
 
 keyed_events as (
 

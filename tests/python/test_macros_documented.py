@@ -59,3 +59,23 @@ def test_one_macro_per_file_named_after_it() -> None:
         rel = path.relative_to(ROOT / "macros")
         assert len(rel.parts) == 2, f"{rel}: macros live in a folder by concern"
         assert set(names) - {f"default__{path.stem}"} == {path.stem}, f"{rel} defines {names}"
+
+
+RUNS_OR_RETURNS_DATA = re.compile(
+    r"run_query\(|\{%-?\s*call\s+statement|adapter\.(execute|drop_relation|rename_relation|"
+    r"cache_\w+)\(|return\(\s*[\[{]")
+
+
+def test_sql_and_ctes_macros_only_write_sql() -> None:
+    """The `_sql` and `_ctes` suffixes mean one thing (README › How the code is laid out): the
+    macro writes SQL text for its caller to place in a statement; it runs no query, changes
+    no relation and returns no list or dict."""
+    writers = {}
+    for path in sorted((ROOT / "macros").rglob("*.sql")):
+        for name, _ in MACRO.findall(path.read_text()):
+            if name.endswith(("_sql", "_ctes")):
+                writers[name] = path
+    assert "analytics_window_sql" in writers and "analytics_import_ctes" in writers
+    offending = {name: match.group(0) for name, path in writers.items()
+                 if (match := RUNS_OR_RETURNS_DATA.search(path.read_text()))}
+    assert offending == {}

@@ -1,4 +1,4 @@
-{% macro analytics_windowed_events_sql(events, run) -%}
+{% macro analytics_windowed_events_ctes(events, run) -%}
     {#- The CTEs `events`, `run_window`, [`extra_buckets`,] `windowed_events` (analytics_window_ctes
         for the middle ones): the cleaned events of the run's window, read through the raw
         table's created_at index on incremental runs (the bounds are InitPlans; a first build
