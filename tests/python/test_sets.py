@@ -311,6 +311,19 @@ def test_a_new_grain_is_one_model_file_and_its_yml_entry(project: Project, tmp_p
         assert refused.returncode != 0
         assert message in refused.stdout, refused.stdout[-3000:]
     model.write_text(NEW_GRAIN)
+    # its weeks from UTC hours: in a zone whose days start on a UTC hour (New York, DST and
+    # all), not in one whose days start at :30, whose straddling hours would count in one day
+    for zone, message in (("America/New_York", None),
+                          ("Asia/Kolkata", "reads hour_bucket of "
+                           "analytics_events_project_hourly_sets (hours in UTC), which do not "
+                           "nest in its weeks in Asia/Kolkata")):
+        compiled = dbt(["compile", "--project-dir", str(copy), "--select",
+                        "analytics_events_project_weekly_agg"], project.schema,
+                       {"app_schema": project.schema, "rollup_time_zone": zone,
+                        "policy_schema": f"{project.schema}_private"},
+                       target_path=str(tmp_path / "target"), check=False)
+        assert (compiled.returncode == 0) == (message is None), compiled.stdout[-3000:]
+        assert message is None or message in compiled.stdout, compiled.stdout[-3000:]
     start, as_of = ts("2026-03-02 00:00"), ts("2026-03-12 05:10")
     rng = random.Random(13)
     rows = make_events(rng, start, as_of - dt.timedelta(hours=1))
