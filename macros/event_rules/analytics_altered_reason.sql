@@ -15,7 +15,8 @@
         when octet_length({{ alias }}.session_id::text) > {{ rules.max_key_bytes }}
             then 'session_id longer than {{ rules.max_key_bytes }} bytes'
         {%- for dimension in analytics_dimensions() %}
-        when octet_length({{ dimension.raw.replace('{row}', alias) }}::text) > {{ rules.max_label_bytes }}
+        {%- set raw = dimension.raw.replace('{row}', alias) %}
+        when octet_length({{ raw }}::text) > {{ rules.max_label_bytes }}
             then '{{ dimension.name }} longer than {{ rules.max_label_bytes }} bytes'
         {%- endfor %}
     end
