@@ -14,14 +14,19 @@
     {%- set fn = private ~ '.' ~ analytics_private_name('analytics_open_hours', this.schema) -%}
     {%- set events = ref('stg_analytics_events') -%}
     {%- set hourly = ref('analytics_events_hourly_agg') -%}
+    {#- its columns, written once: the returns table and the check below read them -#}
+    {%- set columns = [('project_id', 'text'), ('event_type', 'text')] -%}
+    {%- for name in analytics_dimensions('name') -%}
+        {%- do columns.append((name, 'text')) -%}
+    {%- endfor -%}
+    {%- do columns.extend([('hour_bucket', 'timestamptz'), ('event_count', 'bigint'),
+        ('unique_visitors', 'bigint'), ('unique_sessions', 'bigint')]) -%}
     {%- if execute -%}
-        {%- set columns = ['project_id', 'event_type'] + analytics_dimensions('name')
-            + ['hour_bucket', 'event_count', 'unique_visitors', 'unique_sessions'] -%}
         {%- set stored = run_query("select coalesce(string_agg(a.name, ',' order by a.i), '')
             from pg_proc as p, unnest(p.proargnames) with ordinality as a (name, i)
             where p.oid = to_regprocedure(" ~ analytics_sql_literal(fn ~ '()') ~ ")")
             .columns[0].values()[0] -%}
-        {%- if stored and stored != columns | join(',') -%}
+        {%- if stored and stored != columns | map(attribute=0) | join(',') -%}
             {%- set live = load_cached_relation(this) -%}
             {%- if live is not none -%}
                 {%- do adapter.drop_relation(live) -%}
@@ -31,15 +36,9 @@ drop function {{ fn }}();
     {%- endif %}
 create or replace function {{ fn }}()
 returns table (
-    project_id text,
-    event_type text,
-    {%- for name in analytics_dimensions('name') %}
-    {{ name }} text,
+    {%- for name, type in columns %}
+    {{ name }} {{ type }}{{ ',' if not loop.last }}
     {%- endfor %}
-    hour_bucket timestamptz,
-    event_count bigint,
-    unique_visitors bigint,
-    unique_sessions bigint
 )
 language sql
 stable
