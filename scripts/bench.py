@@ -256,6 +256,8 @@ def main() -> int:
         since24, since30 = end - dt.timedelta(hours=24), end - dt.timedelta(days=30)
         day30 = since30.replace(hour=0) + dt.timedelta(days=1 if since30.hour else 0)
         week4 = day30 + dt.timedelta(days=(7 - day30.weekday()) % 7)  # the first Monday
+        since90 = end - dt.timedelta(days=90)
+        day90 = since90.replace(hour=0) + dt.timedelta(days=1 if since90.hour else 0)
         queries = {
             "1_hourly_24h": (
                 "select hour_bucket, sum(event_count) from {s}.analytics_events_hourly_agg "
@@ -296,6 +298,31 @@ def main() -> int:
                 "count(distinct visitor_id), count(distinct session_id) "
                 "from {s}.analytics_events where project_id = %s and created_at >= %s "
                 "and created_at < %s group by 1, 2 order by 1, 2", (p, week4, end)),
+            # every dashboard function over a 90-day range (the whole history when it is
+            # shorter): the plan's hourly chart, the series by day, labels, the exact KPI
+            "7_hourly_90d": (
+                "select hour_bucket, sum(event_count) from {s}.analytics_events_hourly_agg "
+                "where project_id = %s and hour_bucket >= %s group by 1 order by 1",
+                "select date_trunc('hour', created_at), count(*) from {s}.analytics_events "
+                "where project_id = %s and created_at >= %s group by 1 order by 1",
+                (p, since90)),
+            "8_daily_by_type_90d": (
+                "select * from {s}.analytics_event_series(%s, %s, %s, 'day')",
+                "select date_trunc('day', created_at, 'UTC'), event_type, count(*), "
+                "count(distinct visitor_id), count(distinct session_id) "
+                "from {s}.analytics_events where project_id = %s and created_at >= %s "
+                "and created_at < %s group by 1, 2 order by 1, 2", (p, day90, end)),
+            "9_labels_90d": (
+                "select * from {s}.analytics_label_performance(%s, %s, %s, 'widget_visible')",
+                "select event_label, count(*), count(distinct visitor_id) from "
+                "{s}.analytics_events where project_id = %s and created_at >= %s and "
+                "created_at < %s and event_type = 'widget_visible' and event_label is not null "
+                "group by 1 order by 2 desc, 1", (p, day90, end)),
+            "10_kpi_totals_90d": (
+                "select * from {s}.analytics_kpi_totals(%s, %s, %s)",
+                "select count(*), count(distinct visitor_id), count(distinct session_id) from "
+                "{s}.analytics_events where project_id = %s and created_at >= %s and "
+                "created_at < %s", (p, since90, end)),
         }
         dash = {}
         for name, (agg_q, raw_q, params) in queries.items():
