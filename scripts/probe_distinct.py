@@ -1,0 +1,326 @@
+"""`make probe-distinct`, after `make bench`: could exact distinct counts be kept another way?
+
+Issue 28 asks for dashboard answers in milliseconds, a refresh that costs what its hours cost
+and no more storage than the raw table. Today every exact distinct count is a sort of every key
+of the range (sorted uuid sets). This probe measures, side by side in one run, on the sets
+`make bench` stored (schema bench_full by default), the alternative it found:
+
+  member ids + bitmaps: a dictionary gives each (project, visitor or session) a small integer,
+  numbered in the order members first appear; a set is then a bit string with bit i set for
+  member i. A union is bit_or and a count bit_count, both C functions of core PostgreSQL 14+
+  (no extension, so Supabase's PostgreSQL 15 and 17 have them): no sort anywhere.
+
+It reports, for the largest tenant (most session keys) over the last 30 whole UTC days:
+  1. the KPI's distinct visitors and sessions: sorted sets (today) vs bit_or + bit_count;
+  2. label performance's distinct visitors per label: the same two ways;
+  3. storage of those sets both ways (project days and label days);
+  4. the dictionary of every project: size against the raw table's, how long it takes to build,
+     to look up one hour's members and to number one hour's new members (what an hourly refresh
+     would pay on top of building the hour's bitmaps, also timed).
+Every bitmap answer is checked against the sorted sets' answer; a mismatch stops the probe.
+It only reads the benchmark's schema; its own tables live in <schema>_probe, dropped at the end.
+Writes bench-results/probe-distinct.md and .json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from analytics_db import ROOT, connect
+from bench_measure import timed
+from psycopg import Rollback, sql
+
+# A bitmap of n bits (n rounded up to whole bytes) with bit i (1-based, leftmost first) set for
+# each id i: hex digits byte by byte, runs of zero bytes written by repeat(), so the work is one
+# step per id plus one C call per run. ids must lie in 1..n.
+BITMAP_FUNCTION = """
+create function {probe}.bitmap(ids int [], n int)
+returns bit varying
+language sql
+immutable
+strict
+as $fn$
+    select (
+        'x' || coalesce(string_agg(repeat('00', b.gap) || lpad(to_hex(b.v), 2, '0'), ''
+            order by b.bi), '')
+        || repeat('00', (n + 7) / 8 - coalesce(max(b.bi) + 1, 0))
+    )::bit varying
+    from (
+        select bytes.bi, bytes.v,
+            bytes.bi - coalesce(lag(bytes.bi) over (order by bytes.bi), -1) - 1 as gap
+        from (
+            select (id - 1) / 8 as bi, bit_or(128 >> ((id - 1) % 8)) as v
+            from unnest(ids) as id
+            group by 1
+        ) as bytes
+    ) as b
+$fn$
+"""
+
+# every project's members with the hour each first appears in, then the dictionary: numbered
+# per project and kind in that order (first_seen is the probe's, not part of the dictionary)
+FIRST_SEEN = """
+create table {probe}.first_seen as
+select h.project_id, 'v'::"char" as kind, k.member_key, min(h.hour_bucket) as first_hour
+from {s}.analytics_events_project_hourly_sets as h
+cross join unnest(h.visitor_keys) as k (member_key)
+group by 1, 2, 3
+union all
+select h.project_id, 's'::"char", k.member_key, min(h.hour_bucket)
+from {s}.analytics_events_project_hourly_sets as h
+cross join unnest(h.session_keys) as k (member_key)
+group by 1, 2, 3
+"""
+DICTIONARY = """
+create table {probe}.member_ids as
+select project_id, kind, member_key,
+    row_number() over (partition by project_id, kind order by first_hour, member_key)::int as id
+from {probe}.first_seen
+"""
+
+
+def ms(t: float) -> float:
+    return round((time.perf_counter() - t) * 1000, 1)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--schema", default="bench_full",
+                        help="a schema `make bench` built (default bench_full)")
+    parser.add_argument("--reps", type=int, default=7, help="repetitions per query (7)")
+    parser.add_argument("--out", default=str(ROOT / "bench-results"), help="output folder")
+    args = parser.parse_args()
+    if args.reps < 1:
+        parser.error("--reps must be at least 1")
+    s = sql.Identifier(args.schema)
+    probe = sql.Identifier(args.schema + "_probe")
+    out: dict = {"schema": args.schema}
+    with connect() as conn:
+        conn.execute("set jit = off")
+        conn.execute("set work_mem = '64MB'")
+        found = conn.execute(
+            "select count(*) from pg_tables where schemaname = %s and tablename in "
+            "('analytics_events', 'analytics_events_project_hourly_sets', "
+            "'analytics_events_project_daily_sets', 'analytics_events_daily_sets')",
+            (args.schema,)).fetchone()[0]
+        if found != 4:
+            raise SystemExit(f"probe: schema {args.schema!r} lacks the tables `make bench` "
+                             "builds: run make bench first")
+        conn.execute(sql.SQL("drop schema if exists {} cascade").format(probe))
+        conn.execute(sql.SQL("create schema {}").format(probe))
+        try:
+            run(conn, s, probe, args.reps, out)
+        finally:
+            conn.execute(sql.SQL("drop schema if exists {} cascade").format(probe))
+    write(out, Path(args.out))
+    return 0
+
+
+def run(conn, s, probe, reps: int, out: dict) -> None:
+    conn.execute(sql.SQL(BITMAP_FUNCTION).format(probe=probe))
+    project, last_day = conn.execute(sql.SQL(
+        "select project_id, max(utc_day_bucket) from {s}.analytics_events_project_daily_sets "
+        "group by 1 order by sum(cardinality(session_keys)) desc, 1 limit 1").format(s=s)
+    ).fetchone()
+    first_day = conn.execute("select %s::timestamptz - interval '29 days'",
+                             (last_day,)).fetchone()[0]
+    out.update(project=project, days=[str(first_day), str(last_day)])
+
+    print("probe: the dictionary of every project's members", flush=True)
+    conn.execute(sql.SQL(FIRST_SEEN).format(probe=probe, s=s))
+    t = time.perf_counter()
+    conn.execute(sql.SQL(DICTIONARY).format(probe=probe))
+    conn.execute(sql.SQL("alter table {}.member_ids add primary key (project_id, kind, "
+                         "member_key)").format(probe))
+    out["dictionary_build_ms"] = ms(t)
+    conn.execute(sql.SQL("analyze {}.member_ids").format(probe))
+    members, table_b, index_b, raw_b = conn.execute(
+        "select c.reltuples::bigint, pg_table_size(c.oid), pg_indexes_size(c.oid), "
+        "(select pg_total_relation_size(r.oid) from pg_class as r join pg_namespace as rn "
+        "on rn.oid = r.relnamespace where rn.nspname = %s and r.relname = 'analytics_events') "
+        "from pg_class as c join pg_namespace as n on n.oid = c.relnamespace "
+        "where n.nspname = %s and c.relname = 'member_ids'",
+        (out["schema"], out["schema"] + "_probe")).fetchone()
+    out["dictionary"] = {"members": members, "table_mb": round(table_b / 2**20),
+                         "index_mb": round(index_b / 2**20),
+                         "vs_raw_table_and_indexes": round((table_b + index_b) / raw_b, 3)}
+
+    # one hour of an hourly refresh: look up its members (every project), number the new ones
+    hour = conn.execute(sql.SQL(
+        "select max(hour_bucket) - interval '1 hour' "
+        "from {s}.analytics_events_project_hourly_sets").format(s=s)).fetchone()[0]
+    conn.execute(sql.SQL(
+        "create table {probe}.hour_members as "
+        "select h.project_id, 'v'::\"char\" as kind, k.member_key "
+        "from {s}.analytics_events_project_hourly_sets as h "
+        "cross join unnest(h.visitor_keys) as k (member_key) where h.hour_bucket = %(h)s "
+        "union all select h.project_id, 's', k.member_key "
+        "from {s}.analytics_events_project_hourly_sets as h "
+        "cross join unnest(h.session_keys) as k (member_key) where h.hour_bucket = %(h)s"
+    ).format(probe=probe, s=s), {"h": hour})
+    lookup = sql.SQL(
+        "select count(d.id) from {probe}.hour_members as m join {probe}.member_ids as d "
+        "using (project_id, kind, member_key)").format(probe=probe)
+    lookups = []
+    for _ in range(2):
+        t = time.perf_counter()
+        conn.execute(lookup)
+        lookups.append(ms(t))
+    # numbering the hour's new members (first seen in it) after each project's last id, as a
+    # refresh would with a counter per project and kind; rolled back, the dictionary unchanged
+    with conn.transaction():
+        conn.execute(sql.SQL(
+            "create temp table new_members on commit drop as select project_id, kind, "
+            "member_key from {probe}.first_seen where first_hour = %s").format(probe=probe),
+            (hour,))
+        new = conn.execute("select count(*) from new_members").fetchone()[0]
+        conn.execute(sql.SQL("delete from {}.member_ids as d using new_members as n "
+                             "where (d.project_id, d.kind, d.member_key) = "
+                             "(n.project_id, n.kind, n.member_key)").format(probe))
+        conn.execute(sql.SQL(
+            "create temp table counters on commit drop as select project_id, kind, "
+            "max(id) as last_id from {}.member_ids group by 1, 2").format(probe))
+        conn.execute("alter table counters add primary key (project_id, kind)")
+        t = time.perf_counter()
+        conn.execute(sql.SQL(
+            "with numbered as (insert into {probe}.member_ids (project_id, kind, member_key, id) "
+            "select n.project_id, n.kind, n.member_key, coalesce(c.last_id, 0) "
+            "+ row_number() over (partition by n.project_id, n.kind order by n.member_key) "
+            "from new_members as n left join counters as c using (project_id, kind) "
+            "returning project_id, kind, id) "
+            "update counters as c set last_id = top.id from (select project_id, kind, "
+            "max(id) as id from numbered group by 1, 2) as top "
+            "where (c.project_id, c.kind) = (top.project_id, top.kind)").format(probe=probe))
+        numbering = ms(t)
+        raise Rollback()
+    out["one_hour"] = {"hour": str(hour), "members": conn.execute(sql.SQL(
+        "select count(*) from {}.hour_members").format(probe)).fetchone()[0],
+        "lookup_ms_first_and_second": lookups, "new_members": new,
+        "numbering_new_members_ms": numbering}
+    conn.execute(sql.SQL("drop table {}.first_seen").format(probe))
+
+    print("probe: the largest tenant's sets as bitmaps", flush=True)
+    caps = dict(conn.execute(sql.SQL(
+        "select kind, max(id) from {}.member_ids where project_id = %s group by 1").format(probe),
+        (project,)).fetchall())
+    ids = ("(select {probe}.bitmap(coalesce(array_agg(d.id), '{{{{}}}}'), %(n_{kind})s) "
+           "from unnest(x.{kind}_keys) as k (member_key) join {probe}.member_ids as d "
+           "on d.project_id = x.project_id and d.kind = '{k}' and d.member_key = k.member_key)")
+    bitmaps = {kind: sql.SQL(ids.format(probe="{probe}", kind=kind, k=kind[0])).format(
+        probe=probe) for kind in ("visitor", "session")}
+    # label performance's event type: the one with the most labelled days (widget_visible
+    # in make bench's data)
+    event_type = conn.execute(sql.SQL(
+        "select event_type from {s}.analytics_events_daily_sets where project_id = %s "
+        "and event_label is not null group by 1 order by count(*) desc, 1 limit 1").format(s=s),
+        (project,)).fetchone()[0]
+    out["label_event_type"] = event_type
+    params = {"n_visitor": caps["v"], "n_session": caps["s"], "p": project, "a": first_day,
+              "b": last_day, "t": event_type}
+    t = time.perf_counter()
+    conn.execute(sql.SQL(
+        "create table {probe}.project_days as select x.utc_day_bucket, {v} as visitor_bits, "
+        "{se} as session_bits, pg_column_size(x.visitor_keys) + pg_column_size(x.session_keys) "
+        "as uuid_bytes from {s}.analytics_events_project_daily_sets as x "
+        "where x.project_id = %(p)s and x.utc_day_bucket between %(a)s and %(b)s").format(
+        probe=probe, s=s, v=bitmaps["visitor"], se=bitmaps["session"]), params)
+    project_days_ms = ms(t)
+    t = time.perf_counter()
+    conn.execute(sql.SQL(
+        "create table {probe}.label_days as select x.event_type, x.event_label, x.day_bucket, "
+        "{v} as visitor_bits, {se} as session_bits, "
+        "pg_column_size(x.visitor_keys) + pg_column_size(x.session_keys) as uuid_bytes, "
+        "cardinality(x.visitor_keys) + cardinality(x.session_keys) as members "
+        "from {s}.analytics_events_daily_sets as x where x.project_id = %(p)s "
+        "and x.day_bucket between %(a)s and %(b)s").format(
+        probe=probe, s=s, v=bitmaps["visitor"], se=bitmaps["session"]), params)
+    label_days_ms = ms(t)
+    storage = {}
+    for name in ("project_days", "label_days"):
+        uuid_b, bits_b, rows = conn.execute(sql.SQL(
+            "select sum(uuid_bytes), sum(pg_column_size(visitor_bits) "
+            "+ pg_column_size(session_bits)), count(*) from {}.{}").format(
+            probe, sql.Identifier(name))).fetchone()
+        storage[name] = {"rows": rows, "uuid_sets_kb": round(uuid_b / 1024),
+                         "bitmaps_kb": round(bits_b / 1024),
+                         "ratio": round(bits_b / uuid_b, 3)}
+    members_converted = conn.execute(sql.SQL("select sum(members) from {}.label_days").format(
+        probe)).fetchone()[0]
+    storage["label_days"]["build_ms_per_1000_members"] = round(
+        label_days_ms / max(members_converted, 1) * 1000, 2)
+    storage["project_days"]["build_ms"] = project_days_ms
+    out["storage"] = storage
+
+    print("probe: the KPI and label performance, sorted sets against bitmaps", flush=True)
+    queries = {
+        "kpi_30_days": (
+            "select (select count(distinct k) from {s}.analytics_events_project_daily_sets as x "
+            "cross join unnest(x.visitor_keys) as k where x.project_id = %(p)s and "
+            "x.utc_day_bucket between %(a)s and %(b)s), (select count(distinct k) from "
+            "{s}.analytics_events_project_daily_sets as x cross join unnest(x.session_keys) "
+            "as k where x.project_id = %(p)s and x.utc_day_bucket between %(a)s and %(b)s)",
+            "select bit_count(bit_or(visitor_bits)), bit_count(bit_or(session_bits)) "
+            "from {probe}.project_days"),
+        "labels_30_days": (
+            "select x.event_label, count(distinct k) from {s}.analytics_events_daily_sets as x "
+            "cross join unnest(x.visitor_keys) as k where x.project_id = %(p)s and "
+            "x.event_type = %(t)s and x.event_label is not null and "
+            "x.day_bucket between %(a)s and %(b)s group by 1 order by 1",
+            "select event_label, bit_count(bit_or(visitor_bits)) from {probe}.label_days "
+            "where event_type = %(t)s and event_label is not null "
+            "group by 1 order by 1"),
+    }
+    answers = {}
+    for name, (sorted_q, bits_q) in queries.items():
+        q_sorted = sql.SQL(sorted_q).format(s=s, probe=probe)
+        q_bits = sql.SQL(bits_q).format(s=s, probe=probe)
+        expected = conn.execute(q_sorted, params).fetchall()
+        got = conn.execute(q_bits, params).fetchall()
+        if not expected or [tuple(r) for r in got] != [tuple(r) for r in expected]:
+            raise SystemExit(f"probe: {name}: bitmaps answer {got[:3]}, sorted sets "
+                             f"{expected[:3]}: the comparison would be void")
+        answers[name] = {"sorted_sets": timed(conn, q_sorted, params, reps),
+                         "bitmaps": timed(conn, q_bits, params, reps),
+                         "answer": [list(r) for r in expected[:3]]}
+    out["queries"] = answers
+
+
+def write(out: dict, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "probe-distinct.json").write_text(json.dumps(out, indent=2, default=str))
+    d, h, st = out["dictionary"], out["one_hour"], out["storage"]
+    lines = [f"schema {out['schema']}, largest tenant {out['project']}, UTC days "
+             f"{out['days'][0][:10]} to {out['days'][1][:10]}", "",
+             "| query | sorted uuid sets p50 / p95 ms | bitmaps p50 / p95 ms | answer |",
+             "| --- | --- | --- | --- |"]
+    for name, q in out["queries"].items():
+        lines.append(f"| {name} | {q['sorted_sets']['p50_ms']} / {q['sorted_sets']['p95_ms']} "
+                     f"| {q['bitmaps']['p50_ms']} / {q['bitmaps']['p95_ms']} | "
+                     f"{q['answer'][0]} ... |")
+    lines += ["", "| sets of the largest tenant, 30 days | rows | sorted uuid sets kB | "
+              "bitmaps kB | bitmaps / uuid |", "| --- | --- | --- | --- | --- |"]
+    for name, v in st.items():
+        lines.append(f"| {name} | {v['rows']:,} | {v['uuid_sets_kb']:,} | {v['bitmaps_kb']:,} "
+                     f"| {v['ratio']} |")
+    lines += ["", "| member dictionary, every project | value |", "| --- | --- |",
+              f"| members | {d['members']:,} |",
+              f"| table + primary key MB | {d['table_mb']:,} + {d['index_mb']:,} |",
+              f"| / raw table and its indexes | {d['vs_raw_table_and_indexes']} |",
+              f"| build ms | {out['dictionary_build_ms']:,} |",
+              f"| look up one hour's {h['members']:,} members, ms (first, second) | "
+              f"{h['lookup_ms_first_and_second'][0]}, {h['lookup_ms_first_and_second'][1]} |",
+              f"| number that hour's {h['new_members']:,} new members, ms | "
+              f"{h['numbering_new_members_ms']} |",
+              f"| build bitmaps, ms per 1,000 members (label days) | "
+              f"{st['label_days']['build_ms_per_1000_members']} |"]
+    text = "\n".join(lines) + "\n"
+    (folder / "probe-distinct.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
