@@ -17,6 +17,12 @@ It reports, for the largest tenant (most session keys) over the last 30 whole UT
   4. the dictionary of every project: size against the raw table's, how long it takes to build,
      to look up one hour's members and to number one hour's new members (what an hourly refresh
      would pay on top of building the hour's bitmaps, also timed).
+  5. banded bitmaps, the form a refresh would store (an offset, then the bits from the lowest
+     id to the highest: a project's session ids grow for ever, so full-length sets would not
+     stay small): every project's hourly sets built from the dictionary (size against the
+     uuid table, build time), their days unioned in C (bit_or of bands padded to a common
+     offset; every day's count checked against the sorted daily set's cardinality), and the
+     KPI over 30 days from those days.
 Every bitmap answer is checked against the sorted sets' answer; a mismatch stops the probe.
 It only reads the benchmark's schema; its own tables live in <schema>_probe, dropped at the end.
 Writes bench-results/probe-distinct.md and .json.
@@ -59,6 +65,71 @@ as $fn$
     ) as b
 $fn$
 """
+
+# A banded bitmap: the full-length bitmap above cannot serve the sets a refresh writes, because a
+# project's session ids grow for ever (after 30 days every hourly session set would be 540,000
+# bits wide for its few thousand sessions). A band keeps only the bits from its lowest id,
+# rounded down to a byte, to its highest: a 32-bit header holding that offset, then the bits
+# (bit i of the band is id offset + i). Members numbered as they first appear keep an hour's or a
+# day's sessions in a narrow band. The empty set is the header alone (offset 0).
+BAND_FUNCTIONS = """
+create function {probe}.band(ids int [])
+returns bit varying
+language sql
+immutable
+strict
+as $fn$
+    select coalesce((
+        select l.lo::bit(32) || ('x' || string_agg(repeat('00', b.gap)
+            || lpad(to_hex(b.v), 2, '0'), '' order by b.bi))::bit varying
+        from (
+            select bytes.bi, bytes.v,
+                bytes.bi - coalesce(lag(bytes.bi) over (order by bytes.bi), -1) - 1 as gap
+            from (
+                select (id - l.lo) / 8 as bi, bit_or(128 >> ((id - l.lo) % 8)) as v
+                from unnest(ids) as id
+                group by 1
+            ) as bytes
+        ) as b
+    ), 0::bit(32)::bit varying)
+    from (select (min(id) / 8) * 8 as lo from unnest(ids) as id) as l
+$fn$;
+
+create function {probe}.band_lo(b bit varying)
+returns int
+language sql
+immutable
+strict
+as $fn$ select substring(b from 1 for 32)::bit(32)::int $fn$;
+"""
+
+
+def band_union(source: str, group: list[str], column: str) -> str:
+    """The union of `source`'s banded bitmaps `column` per `group`, all in C: each non-empty band
+    padded with zeros to its group's [lowest offset, highest end), then bit_or; the padding cut
+    from one zero string as wide as the widest group (materialized: computed once). Returns a
+    query of the group columns and `bits` (a band; NULL for a group whose bands are all
+    empty)."""
+    keys = ", ".join(group)
+    on = " and ".join(f"g.{c} is not distinct from src.{c}" for c in group) or "true"
+    return f"""
+        with src as materialized (
+            select {keys + ', ' if keys else ''}{{probe}}.band_lo({column}) as lo,
+                substring({column} from 33) as band
+            from {source}
+            where length({column}) > 32
+        ),
+        g as (
+            select {keys + ', ' if keys else ''}min(lo) as glo, max(lo + length(band)) as ghi
+            from src {'group by ' + keys if keys else ''}
+        ),
+        z as materialized (select repeat('0', max(ghi - glo))::bit varying as z from g)
+        select {', '.join('g.' + c for c in group) + ', ' if keys else ''}g.glo::bit(32) || bit_or(
+            substring(z.z from 1 for src.lo - g.glo) || src.band
+            || substring(z.z from 1 for g.ghi - src.lo - length(src.band))) as bits
+        from src join g on {on} cross join z
+        group by {', '.join('g.' + c for c in group) + ', ' if keys else ''}g.glo"""
+
 
 # every project's members with the hour each first appears in, then the dictionary: numbered
 # per project and kind in that order (first_seen is the probe's, not part of the dictionary)
@@ -288,6 +359,83 @@ def run(conn, s, probe, reps: int, out: dict) -> None:
                          "answer": [list(r) for r in expected[:3]]}
     out["queries"] = answers
 
+    print("probe: banded bitmaps: every project's hourly sets, their days, the KPI", flush=True)
+    conn.execute(sql.SQL(BAND_FUNCTIONS).format(probe=probe))
+    band_ids = ("(select {probe}.band(coalesce(array_agg(d.id), '{{{{}}}}')) "
+                "from unnest(x.{kind}_keys) as k (member_key) join {probe}.member_ids as d "
+                "on d.project_id = x.project_id and d.kind = '{k}' "
+                "and d.member_key = k.member_key)")
+    bands = {kind: sql.SQL(band_ids.format(probe="{probe}", kind=kind, k=kind[0])).format(
+        probe=probe) for kind in ("visitor", "session")}
+    t = time.perf_counter()
+    conn.execute(sql.SQL(
+        "create table {probe}.project_hours as select x.project_id, x.hour_bucket, "
+        "x.event_count, {v} as visitor_bits, {se} as session_bits, "
+        "cardinality(x.visitor_keys) + cardinality(x.session_keys) as members "
+        "from {s}.analytics_events_project_hourly_sets as x").format(
+        probe=probe, s=s, v=bands["visitor"], se=bands["session"]))
+    hours_ms = ms(t)
+    conn.execute(sql.SQL("analyze {}.project_hours").format(probe))
+    hour_rows, hour_members, hour_bytes, uuid_bytes = conn.execute(sql.SQL(
+        "select count(*), sum(members), pg_total_relation_size('{probe}.project_hours'), "
+        "pg_total_relation_size('{s}.analytics_events_project_hourly_sets') "
+        "from {probe}.project_hours").format(probe=probe, s=s)).fetchone()
+    # every project's days, unioned from their hours in C (what the project daily sets would
+    # cost to build from banded hourly sets)
+    t = time.perf_counter()
+    day_of = "date_trunc('day', h.hour_bucket, 'UTC')"
+    conn.execute(sql.SQL(
+        "create table {probe}.band_days as select v.project_id, v.utc_day_bucket, "
+        "v.bits as visitor_bits, se.bits as session_bits "
+        "from (" + band_union(
+            f"(select h.project_id, {day_of} as utc_day_bucket, h.visitor_bits "
+            "from {probe}.project_hours as h) as x", ["project_id", "utc_day_bucket"],
+            "visitor_bits") + ") as v "
+        "full join (" + band_union(
+            f"(select h.project_id, {day_of} as utc_day_bucket, h.session_bits "
+            "from {probe}.project_hours as h) as x", ["project_id", "utc_day_bucket"],
+            "session_bits") + ") as se using (project_id, utc_day_bucket)").format(probe=probe))
+    days_ms = ms(t)
+    # every project's every day: the C union's count equals the sorted daily set's cardinality
+    checked, wrong = conn.execute(sql.SQL(
+        "select count(*), count(*) filter (where coalesce(bit_count(substring(b.visitor_bits "
+        "from 33)), 0) <> cardinality(d.visitor_keys) or coalesce(bit_count(substring("
+        "b.session_bits from 33)), 0) <> cardinality(d.session_keys)) "
+        "from {s}.analytics_events_project_daily_sets as d join {probe}.band_days as b "
+        "using (project_id, utc_day_bucket)").format(s=s, probe=probe)).fetchone()
+    if not checked or wrong:
+        raise SystemExit(f"probe: banded project days: {wrong} of {checked} days' counts differ "
+                         "from the sorted daily sets' cardinality")
+    day_rows, day_bytes = conn.execute(sql.SQL(
+        "select count(*), pg_total_relation_size('{probe}.band_days') "
+        "from {probe}.band_days").format(probe=probe)).fetchone()
+    out["banded"] = {
+        "project_hours": {"rows": hour_rows, "members": hour_members,
+                          "build_ms": hours_ms,
+                          "build_ms_per_1000_members": round(hours_ms / max(hour_members, 1)
+                                                             * 1000, 2),
+                          "table_mb": round(hour_bytes / 2**20, 1),
+                          "uuid_table_mb": round(uuid_bytes / 2**20, 1)},
+        "project_days": {"rows": day_rows, "union_build_ms": days_ms, "days_checked": checked,
+                         "table_mb": round(day_bytes / 2**20, 2)}}
+    kpi_sorted = sql.SQL(queries["kpi_30_days"][0]).format(s=s, probe=probe)
+    source = ("(select d.{m}_bits from {probe}.band_days as d where d.project_id = %(p)s "
+              "and d.utc_day_bucket between %(a)s and %(b)s) as x")
+    kpi_banded = sql.SQL(
+        "select coalesce((select bit_count(u.bits) from (" + band_union(
+            source.format(m="visitor", probe="{probe}"), [], "visitor_bits") + ") as u), 0), "
+        "coalesce((select bit_count(u.bits) from (" + band_union(
+            source.format(m="session", probe="{probe}"), [], "session_bits") + ") as u), 0)"
+    ).format(probe=probe)
+    expected = conn.execute(kpi_sorted, params).fetchall()
+    got = conn.execute(kpi_banded, params).fetchall()
+    if [tuple(r) for r in got] != [tuple(r) for r in expected]:
+        raise SystemExit(f"probe: kpi_30_days: banded bitmaps answer {got}, sorted sets "
+                         f"{expected}: the comparison would be void")
+    out["banded"]["kpi_30_days"] = {"sorted_sets": answers["kpi_30_days"]["sorted_sets"],
+                                    "banded": timed(conn, kpi_banded, params, reps),
+                                    "answer": [list(r) for r in expected]}
+
 
 def write(out: dict, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
@@ -317,6 +465,25 @@ def write(out: dict, folder: Path) -> None:
               f"{h['numbering_new_members_ms']} |",
               f"| build bitmaps, ms per 1,000 members (label days) | "
               f"{st['label_days']['build_ms_per_1000_members']} |"]
+    b = out["banded"]
+    lines += ["", "| banded bitmaps (offset + band), every project | value |", "| --- | --- |",
+              f"| project hourly sets: {b['project_hours']['rows']:,} rows, MB, uuid sets "
+              f"-> banded | {b['project_hours']['uuid_table_mb']:,} -> "
+              f"{b['project_hours']['table_mb']:,} |",
+              f"| built from the dictionary, ms (per 1,000 members) | "
+              f"{b['project_hours']['build_ms']:,} "
+              f"({b['project_hours']['build_ms_per_1000_members']}) |",
+              f"| project daily sets: {b['project_days']['rows']:,} rows unioned from the "
+              f"hours in C, ms / MB | {b['project_days']['union_build_ms']:,} / "
+              f"{b['project_days']['table_mb']} |",
+              f"| project days whose banded counts equal the sorted sets' cardinality | "
+              f"{b['project_days']['days_checked']:,} of {b['project_days']['days_checked']:,} |",
+              f"| KPI 30 days, sorted sets p50 / p95 ms | "
+              f"{b['kpi_30_days']['sorted_sets']['p50_ms']} / "
+              f"{b['kpi_30_days']['sorted_sets']['p95_ms']} |",
+              f"| KPI 30 days, banded union p50 / p95 ms (answer equal: "
+              f"{b['kpi_30_days']['answer'][0]}) | {b['kpi_30_days']['banded']['p50_ms']} / "
+              f"{b['kpi_30_days']['banded']['p95_ms']} |"]
     text = "\n".join(lines) + "\n"
     (folder / "probe-distinct.md").write_text(text)
     print(text)
