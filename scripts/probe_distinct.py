@@ -23,6 +23,10 @@ It reports, for the largest tenant (most session keys) over the last 30 whole UT
      uuid table, build time), their days unioned in C (bit_or of bands padded to a common
      offset; every day's count checked against the sorted daily set's cardinality), and the
      KPI over 30 days from those days.
+  6. daily_sets' step, the refresh's slowest, as bands: the day of slices the benchmark keeps
+     built as bands from the dictionary (size against the uuid slices, build time), then their
+     union into label days, sorted uuid sets (the schema's own union aggregate) against bands
+     in C, every label day's counts checked against daily_sets' cardinality.
 Every bitmap answer is checked against the sorted sets' answer; a mismatch stops the probe.
 It only reads the benchmark's schema; its own tables live in <schema>_probe, dropped at the end.
 Writes bench-results/probe-distinct.md and .json.
@@ -105,30 +109,30 @@ as $fn$ select substring(b from 1 for 32)::bit(32)::int $fn$;
 
 
 def band_union(source: str, group: list[str], column: str) -> str:
-    """The union of `source`'s banded bitmaps `column` per `group`, all in C: each non-empty band
-    padded with zeros to its group's [lowest offset, highest end), then bit_or; the padding cut
-    from one zero string as wide as the widest group (materialized: computed once). Returns a
-    query of the group columns and `bits` (a band; NULL for a group whose bands are all
-    empty)."""
+    """The union of `source`'s banded bitmaps `column` per `group` (NULLs group together), all
+    in C: each non-empty band padded with zeros to its group's [lowest offset, highest end)
+    (window functions, no join), then bit_or; the padding cut from one zero string as wide as
+    the widest group (materialized: computed once). Returns a query of the group columns and
+    `bits` (a band; no row for a group whose bands are all empty)."""
     keys = ", ".join(group)
-    on = " and ".join(f"g.{c} is not distinct from src.{c}" for c in group) or "true"
+    lead = keys + ", " if keys else ""
     return f"""
         with src as materialized (
-            select {keys + ', ' if keys else ''}{{probe}}.band_lo({column}) as lo,
-                substring({column} from 33) as band
-            from {source}
-            where length({column}) > 32
+            select {lead}b.lo, b.band,
+                min(b.lo) over w as glo, max(b.lo + length(b.band)) over w as ghi
+            from (
+                select {lead}{{probe}}.band_lo({column}) as lo, substring({column} from 33) as band
+                from {source}
+                where length({column}) > 32
+            ) as b
+            window w as ({'partition by ' + keys if keys else ''})
         ),
-        g as (
-            select {keys + ', ' if keys else ''}min(lo) as glo, max(lo + length(band)) as ghi
-            from src {'group by ' + keys if keys else ''}
-        ),
-        z as materialized (select repeat('0', max(ghi - glo))::bit varying as z from g)
-        select {', '.join('g.' + c for c in group) + ', ' if keys else ''}g.glo::bit(32) || bit_or(
-            substring(z.z from 1 for src.lo - g.glo) || src.band
-            || substring(z.z from 1 for g.ghi - src.lo - length(src.band))) as bits
-        from src join g on {on} cross join z
-        group by {', '.join('g.' + c for c in group) + ', ' if keys else ''}g.glo"""
+        z as materialized (select repeat('0', max(ghi - glo))::bit varying as z from src)
+        select {lead}src.glo::bit(32) || bit_or(
+            substring(z.z from 1 for src.lo - src.glo) || src.band
+            || substring(z.z from 1 for src.ghi - src.lo - length(src.band))) as bits
+        from src cross join z
+        group by {lead}src.glo"""
 
 
 # every project's members with the hour each first appears in, then the dictionary: numbered
@@ -436,6 +440,68 @@ def run(conn, s, probe, reps: int, out: dict) -> None:
                                     "banded": timed(conn, kpi_banded, params, reps),
                                     "answer": [list(r) for r in expected]}
 
+    print("probe: a day of slices as bands, unioned into label days (daily_sets' step)",
+          flush=True)
+    labels = ["project_id", "event_type", "event_label", "day_bucket"]
+    t = time.perf_counter()
+    conn.execute(sql.SQL(
+        "create table {probe}.slices as select x.project_id, x.event_type, x.event_label, "
+        "x.day_bucket, x.hour_bucket, {v} as visitor_bits, {se} as session_bits, "
+        "cardinality(x.visitor_keys) + cardinality(x.session_keys) as members "
+        "from {s}.analytics_events_hourly_slices as x").format(
+        probe=probe, s=s, v=bands["visitor"], se=bands["session"]))
+    slices_ms = ms(t)
+    conn.execute(sql.SQL("analyze {}.slices").format(probe))
+    slice_rows, slice_members, slice_bytes, uuid_slice_bytes = conn.execute(sql.SQL(
+        "select count(*), sum(members), pg_total_relation_size('{probe}.slices'), "
+        "pg_total_relation_size('{s}.analytics_events_hourly_slices') "
+        "from {probe}.slices").format(probe=probe, s=s)).fetchone()
+    key_union = conn.execute(
+        "select p.oid::regproc::text from pg_proc as p join pg_namespace as n "
+        "on n.oid = p.pronamespace where n.nspname = %s and p.proname like "
+        "'analytics\\_key\\_union\\_\\_%%' limit 1", (out["schema"] + "_private",)).fetchone()
+    if key_union is None:
+        raise SystemExit("probe: the schema's key union aggregate is missing")
+    keys = ", ".join(labels)
+    today = sql.SQL(
+        "select count(*) from (select " + keys + ", " + key_union[0] + "(visitor_keys), "
+        + key_union[0] + "(session_keys) from {s}.analytics_events_hourly_slices "
+        "group by " + keys + ") as u").format(s=s)
+    source = "{probe}.slices as x"
+    banded = sql.SQL(
+        "select (select count(*) from (" + band_union(source, labels, "visitor_bits")
+        + ") as v), (select count(*) from (" + band_union(source, labels, "session_bits")
+        + ") as se)").format(probe=probe)
+    # every label day's banded counts equal daily_sets' cardinality for the same day
+    checked, wrong = conn.execute(sql.SQL(
+        "with v as ({v}), se as ({se}) "
+        "select count(*), count(*) filter (where coalesce(bit_count(substring(v.bits from 33)), "
+        "0) <> cardinality(d.visitor_keys) or coalesce(bit_count(substring(se.bits from 33)), "
+        "0) <> cardinality(d.session_keys)) "
+        "from {s}.analytics_events_daily_sets as d "
+        "left join v on (v.project_id, v.event_type, v.day_bucket, coalesce(v.event_label, ''), "
+        "v.event_label is null) = (d.project_id, d.event_type, d.day_bucket, "
+        "coalesce(d.event_label, ''), d.event_label is null) "
+        "left join se on (se.project_id, se.event_type, se.day_bucket, "
+        "coalesce(se.event_label, ''), se.event_label is null) = (d.project_id, d.event_type, "
+        "d.day_bucket, coalesce(d.event_label, ''), d.event_label is null) "
+        "where d.day_bucket in (select day_bucket from {probe}.slices)").format(
+        v=sql.SQL(band_union(source, labels, "visitor_bits")).format(probe=probe),
+        se=sql.SQL(band_union(source, labels, "session_bits")).format(probe=probe),
+        s=s, probe=probe)).fetchone()
+    if not checked or wrong:
+        raise SystemExit(f"probe: banded label days: {wrong} of {checked} label days' counts "
+                         "differ from daily_sets' cardinality")
+    union_reps = min(reps, 3)
+    out["banded"]["label_days_from_slices"] = {
+        "slices": slice_rows, "members": slice_members, "build_ms": slices_ms,
+        "build_ms_per_1000_members": round(slices_ms / max(slice_members, 1) * 1000, 2),
+        "table_mb": round(slice_bytes / 2**20, 1),
+        "uuid_table_mb": round(uuid_slice_bytes / 2**20, 1),
+        "label_days_checked": checked,
+        "sorted_sets_union": timed(conn, today, None, union_reps),
+        "banded_union": timed(conn, banded, None, union_reps)}
+
 
 def write(out: dict, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
@@ -484,6 +550,18 @@ def write(out: dict, folder: Path) -> None:
               f"| KPI 30 days, banded union p50 / p95 ms (answer equal: "
               f"{b['kpi_30_days']['answer'][0]}) | {b['kpi_30_days']['banded']['p50_ms']} / "
               f"{b['kpi_30_days']['banded']['p95_ms']} |"]
+    ld = b["label_days_from_slices"]
+    lines += ["", "| one day of slices as bands (daily_sets' step) | value |", "| --- | --- |",
+              f"| slices: {ld['slices']:,} rows, MB, uuid sets -> banded | "
+              f"{ld['uuid_table_mb']:,} -> {ld['table_mb']:,} |",
+              f"| built from the dictionary, ms (per 1,000 members) | {ld['build_ms']:,} "
+              f"({ld['build_ms_per_1000_members']}) |",
+              f"| union into label days, sorted uuid sets p50 / p95 ms | "
+              f"{ld['sorted_sets_union']['p50_ms']:,} / {ld['sorted_sets_union']['p95_ms']:,} |",
+              f"| union into label days, bands in C p50 / p95 ms | "
+              f"{ld['banded_union']['p50_ms']:,} / {ld['banded_union']['p95_ms']:,} |",
+              f"| label days whose banded counts equal daily_sets' cardinality | "
+              f"{ld['label_days_checked']:,} of {ld['label_days_checked']:,} |"]
     text = "\n".join(lines) + "\n"
     (folder / "probe-distinct.md").write_text(text)
     print(text)
