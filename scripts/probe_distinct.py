@@ -27,6 +27,9 @@ It reports, for the largest tenant (most session keys) over the last 30 whole UT
      built as bands from the dictionary (size against the uuid slices, build time), then their
      union into label days, sorted uuid sets (the schema's own union aggregate) against bands
      in C, every label day's counts checked against daily_sets' cardinality.
+  7. the open day kept as it grows, as bands: the day's label days before its newest hour ORed
+     with that hour's slices (what an hourly refresh would do instead of re-ORing every hour of
+     the day), every label day's counts checked against daily_sets' cardinality.
 Every bitmap answer is checked against the sorted sets' answer; a mismatch stops the probe.
 It only reads the benchmark's schema; its own tables live in <schema>_probe, dropped at the end.
 Writes bench-results/probe-distinct.md and .json.
@@ -473,6 +476,51 @@ def run(conn, s, probe, reps: int, out: dict) -> None:
         "visitor_bits") + ") as v), (select sum(bit_count(se.bits)) from ("
         + band_union(source, labels, "session_bits") + ") as se)").format(probe=probe)
     # every label day's banded counts equal daily_sets' cardinality for the same day
+    checked = check_label_days(conn, s, probe, source, labels)
+    # each timing reads every union it builds: PostgreSQL drops an aggregate whose value a
+    # query never reads (count(*) over the groups alone would time the grouping only)
+    union_reps = min(reps, 3)
+    out["banded"]["label_days_from_slices"] = {
+        "slices": slice_rows, "members": slice_members, "build_ms": slices_ms,
+        "build_ms_per_1000_members": round(slices_ms / max(slice_members, 1) * 1000, 2),
+        "table_mb": round(slice_bytes / 2**20, 1),
+        "uuid_table_mb": round(uuid_slice_bytes / 2**20, 1),
+        "label_days_checked": checked,
+        "sorted_sets_union": timed(conn, today, None, union_reps),
+        "banded_union": timed(conn, banded, None, union_reps)}
+
+    print("probe: the open day kept as it grows: the stored day ORed with its newest hour",
+          flush=True)
+    last = conn.execute(sql.SQL("select max(hour_bucket) from {}.slices").format(probe)
+                        ).fetchone()[0]
+    for m in ("visitor", "session"):
+        conn.execute(sql.SQL("create table {probe}.{t} as " + band_union(
+            "(select * from {probe}.slices where hour_bucket < %(h)s) as x", labels,
+            m + "_bits")).format(
+            probe=probe, t=sql.Identifier("day_before_" + m)), {"h": last})
+    # the day's label days before its newest hour, then that hour's slices: one band each
+    grow = ("(select " + keys + ", x.bits as {m}_bits from {probe}.day_before_{m} as x "
+            "union all select " + keys + ", x.{m}_bits from {probe}.slices as x "
+            "where x.hour_bucket = %(h)s) as x")
+    grown = check_label_days(conn, s, probe, grow.replace("%(h)s", "'" + str(last) + "'"),
+                             labels)
+    newest = sql.SQL(
+        "select (select sum(bit_count(v.bits)) from (" + band_union(
+            grow.replace("{m}", "visitor"), labels, "visitor_bits") + ") as v), "
+        "(select sum(bit_count(se.bits)) from (" + band_union(
+            grow.replace("{m}", "session"), labels, "session_bits") + ") as se)"
+    ).format(probe=probe)
+    hour_slices = conn.execute(sql.SQL(
+        "select count(*) from {}.slices where hour_bucket = %s").format(probe), (last,)
+    ).fetchone()[0]
+    out["banded"]["open_day_grown_by_its_newest_hour"] = {
+        "hour": str(last), "hour_slices": hour_slices, "label_days_checked": grown,
+        "banded_or": timed(conn, newest, {"h": last}, union_reps)}
+
+def check_label_days(conn, s, probe, source: str, labels: list[str]) -> int:
+    """Stop unless the banded union of `source` per label day has, for every label day of
+    daily_sets that the probe's slices cover, daily_sets' visitor and session cardinalities.
+    Returns how many label days were checked."""
     checked, wrong = conn.execute(sql.SQL(
         "with v as ({v}), se as ({se}) "
         "select count(*), count(*) filter (where coalesce(bit_count(substring(v.bits from 33)), "
@@ -486,23 +534,16 @@ def run(conn, s, probe, reps: int, out: dict) -> None:
         "coalesce(se.event_label, ''), se.event_label is null) = (d.project_id, d.event_type, "
         "d.day_bucket, coalesce(d.event_label, ''), d.event_label is null) "
         "where d.day_bucket in (select day_bucket from {probe}.slices)").format(
-        v=sql.SQL(band_union(source, labels, "visitor_bits")).format(probe=probe),
-        se=sql.SQL(band_union(source, labels, "session_bits")).format(probe=probe),
+        v=sql.SQL(band_union(source.replace("{m}", "visitor"), labels, "visitor_bits")
+                  ).format(probe=probe),
+        se=sql.SQL(band_union(source.replace("{m}", "session"), labels, "session_bits")
+                   ).format(probe=probe),
         s=s, probe=probe)).fetchone()
     if not checked or wrong:
         raise SystemExit(f"probe: banded label days: {wrong} of {checked} label days' counts "
                          "differ from daily_sets' cardinality")
-    # each timing reads every union it builds: PostgreSQL drops an aggregate whose value a
-    # query never reads (count(*) over the groups alone would time the grouping only)
-    union_reps = min(reps, 3)
-    out["banded"]["label_days_from_slices"] = {
-        "slices": slice_rows, "members": slice_members, "build_ms": slices_ms,
-        "build_ms_per_1000_members": round(slices_ms / max(slice_members, 1) * 1000, 2),
-        "table_mb": round(slice_bytes / 2**20, 1),
-        "uuid_table_mb": round(uuid_slice_bytes / 2**20, 1),
-        "label_days_checked": checked,
-        "sorted_sets_union": timed(conn, today, None, union_reps),
-        "banded_union": timed(conn, banded, None, union_reps)}
+    return checked
+
 
 
 def write(out: dict, folder: Path) -> None:
@@ -564,6 +605,13 @@ def write(out: dict, folder: Path) -> None:
               f"{ld['banded_union']['p50_ms']:,} / {ld['banded_union']['p95_ms']:,} |",
               f"| label days whose banded counts equal daily_sets' cardinality | "
               f"{ld['label_days_checked']:,} of {ld['label_days_checked']:,} |"]
+    g = b["open_day_grown_by_its_newest_hour"]
+    lines += ["", "| the open day kept as it grows (bands) | value |", "| --- | --- |",
+              f"| the day's label days so far ORed with its newest hour's {g['hour_slices']:,} "
+              f"slices ({g['hour'][:16]}), p50 / p95 ms | {g['banded_or']['p50_ms']:,} / "
+              f"{g['banded_or']['p95_ms']:,} |",
+              f"| label days whose counts equal daily_sets' cardinality after it | "
+              f"{g['label_days_checked']:,} of {g['label_days_checked']:,} |"]
     text = "\n".join(lines) + "\n"
     (folder / "probe-distinct.md").write_text(text)
     print(text)
