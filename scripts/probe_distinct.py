@@ -26,7 +26,8 @@ It reports, for the largest tenant (most session keys) over the last 30 whole UT
   6. daily_sets' step, the refresh's slowest, as bands: the day of slices the benchmark keeps
      built as bands from the dictionary (size against the uuid slices, build time), then their
      union into label days, sorted uuid sets (the schema's own union aggregate) against bands
-     in C, every label day's counts checked against daily_sets' cardinality.
+     in C and against sorted int4 ids (the same aggregate for int4), every label day's banded
+     counts checked against daily_sets' cardinality.
   7. the open day kept as it grows, as bands: the day's label days before its newest hour ORed
      with that hour's slices (what an hourly refresh would do instead of re-ORing every hour of
      the day), every label day's counts checked against daily_sets' cardinality.
@@ -108,6 +109,25 @@ language sql
 immutable
 strict
 as $fn$ select substring(b from 1 for 32)::bit(32)::int $fn$;
+"""
+
+# sorted int4 ids: the union aggregate of the schema's uuid sets (analytics_key_aggregates) for
+# int4 ids, so the two differ in the key type alone
+INT_UNION = """
+create function {probe}.sorted_ints(ids int [])
+returns int []
+language sql
+immutable
+strict
+as $fn$ select array(select distinct id from unnest(ids) as id order by id) $fn$;
+
+create aggregate {probe}.int_union(int []) (
+    sfunc = pg_catalog.array_cat,
+    stype = int [],
+    initcond = '{{}}',
+    finalfunc = {probe}.sorted_ints,
+    sspace = 4096
+);
 """
 
 
@@ -459,6 +479,22 @@ def run(conn, s, probe, reps: int, out: dict) -> None:
         "select count(*), sum(members), pg_total_relation_size('{probe}.slices'), "
         "pg_total_relation_size('{s}.analytics_events_hourly_slices') "
         "from {probe}.slices").format(probe=probe, s=s)).fetchone()
+    # the same slices as sorted int4 ids, and a union aggregate of the schema's uuid one's
+    # shape (array_cat, then one sort per group)
+    conn.execute(sql.SQL(INT_UNION).format(probe=probe))
+    int_ids = ("(select coalesce(array_agg(d.id order by d.id), '{{{{}}}}') "
+               "from unnest(x.{kind}_keys) as k (member_key) join {probe}.member_ids as d "
+               "on d.project_id = x.project_id and d.kind = '{k}' "
+               "and d.member_key = k.member_key)")
+    ints = {kind: sql.SQL(int_ids.format(probe="{probe}", kind=kind, k=kind[0])).format(
+        probe=probe) for kind in ("visitor", "session")}
+    conn.execute(sql.SQL(
+        "create table {probe}.int_slices as select x.project_id, x.event_type, x.event_label, "
+        "x.day_bucket, {v} as visitor_ids, {se} as session_ids "
+        "from {s}.analytics_events_hourly_slices as x").format(
+        probe=probe, s=s, v=ints["visitor"], se=ints["session"]))
+    int_slice_bytes = conn.execute(sql.SQL(
+        "select pg_total_relation_size('{}.int_slices')").format(probe)).fetchone()[0]
     key_union = conn.execute(
         "select p.oid::regproc::text from pg_proc as p join pg_namespace as n "
         "on n.oid = p.pronamespace where n.nspname = %s and p.proname like "
@@ -480,6 +516,14 @@ def run(conn, s, probe, reps: int, out: dict) -> None:
     # each timing reads every union it builds: PostgreSQL drops an aggregate whose value a
     # query never reads (count(*) over the groups alone would time the grouping only)
     union_reps = min(reps, 3)
+    int_union = sql.SQL(
+        "select count(*), sum(cardinality(u.v) + cardinality(u.se)) from (select " + keys
+        + ", {probe}.int_union(visitor_ids) as v, {probe}.int_union(session_ids) as se "
+        "from {probe}.int_slices group by " + keys + ") as u").format(probe=probe)
+    # the int4 union's label days and members equal the uuid union's
+    if conn.execute(int_union).fetchone() != conn.execute(today).fetchone():
+        raise SystemExit("probe: the int4 id union's label days or members differ from the "
+                         "uuid union's")
     out["banded"]["label_days_from_slices"] = {
         "slices": slice_rows, "members": slice_members, "build_ms": slices_ms,
         "build_ms_per_1000_members": round(slices_ms / max(slice_members, 1) * 1000, 2),
@@ -487,7 +531,9 @@ def run(conn, s, probe, reps: int, out: dict) -> None:
         "uuid_table_mb": round(uuid_slice_bytes / 2**20, 1),
         "label_days_checked": checked,
         "sorted_sets_union": timed(conn, today, None, union_reps),
-        "banded_union": timed(conn, banded, None, union_reps)}
+        "banded_union": timed(conn, banded, None, union_reps),
+        "int_ids_table_mb": round(int_slice_bytes / 2**20, 1),
+        "int_ids_union": timed(conn, int_union, None, union_reps)}
 
     print("probe: the open day kept as it grows: the stored day ORed with its newest hour",
           flush=True)
@@ -601,6 +647,9 @@ def write(out: dict, folder: Path) -> None:
               f"({ld['build_ms_per_1000_members']}) |",
               f"| union into label days, sorted uuid sets p50 / p95 ms | "
               f"{ld['sorted_sets_union']['p50_ms']:,} / {ld['sorted_sets_union']['p95_ms']:,} |",
+              f"| slices as sorted int4 ids, MB | {ld['int_ids_table_mb']:,} |",
+              f"| union into label days, sorted int4 ids p50 / p95 ms | "
+              f"{ld['int_ids_union']['p50_ms']:,} / {ld['int_ids_union']['p95_ms']:,} |",
               f"| union into label days, bands in C p50 / p95 ms | "
               f"{ld['banded_union']['p50_ms']:,} / {ld['banded_union']['p95_ms']:,} |",
               f"| label days whose banded counts equal daily_sets' cardinality | "
