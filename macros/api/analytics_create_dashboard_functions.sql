@@ -170,9 +170,6 @@ language sql
 stable
 security invoker
 set search_path = ''
--- the distinct members of a month are sorted in memory (count(distinct): about half the
--- time of hashing them)
-set work_mem = '64MB'
 as $fn$
     -- The hours starting in [p_from, p_to): whole UTC days from the project's daily sets, the
     -- hours before the first and after the last whole day from its hourly sets, unioned. The
@@ -226,14 +223,14 @@ as $fn$
     )
     select
         (select coalesce(sum(sets.event_count), 0)::bigint from sets),
-        (
-            select count(distinct member_key)
-            from sets cross join unnest(sets.visitor_keys) as member_key
-        ),
-        (
-            select count(distinct member_key)
-            from sets cross join unnest(sets.session_keys) as member_key
-        )
+        {%- for kind in ['visitor', 'session'] %}
+        coalesce((
+            select pg_catalog.bit_count(band_union.bits)::bigint
+            from (
+                {{ analytics_bands_or_sql('select sets.' ~ kind ~ '_keys from sets') | indent(16) }}
+            ) as band_union
+        ), 0){{ ',' if loop.first }}
+        {%- endfor %}
 $fn$;
 
 {{ analytics_grant_exactly('function',

@@ -1,23 +1,45 @@
 {% macro analytics_key_aggregates() -%}
-    {#- on-run-start. The two aggregates every union of member sets uses, in the policy schema
-        (no API role may use it; named for this deployment by analytics_private_name):
-        analytics_key_union(uuid[]) is the sorted, de-duplicated union of a group's sets, and
-        analytics_key_count(uuid[]) its cardinality. Each concatenates the group's arrays in
-        memory (array_cat, no row per key) and sorts once per group, which costs a third of
-        unnesting every key into one sort of the whole window. sspace, the planner's guess of
-        one group's state (4 kB: a label-day set of 250 keys), lets it hash the groups of an
-        hourly run (a day's 8,400 label-days: 34 MB) but sort a first build's 30 days and take
-        one group at a time, instead of holding every day's keys in a hash table. Owner only:
-        no grant. Idempotent (CREATE OR REPLACE). -#}
-    {%- set sorted_keys = analytics_key_function('analytics_sorted_keys') -%}
-    {%- set key_count = analytics_key_function('analytics_distinct_keys') -%}
+    {#- on-run-start. The functions every union of member sets uses, in the policy schema (no API
+        role may use it; named for this deployment by analytics_private_name). A member is an
+        integer id from the member dictionary (analytics_ensure_member_ids); a set is stored in
+        one of two forms:
+        - sorted ids (integer[]): the slices and the label sets. analytics_key_union(integer[])
+          is the sorted, de-duplicated union of a group's sets, analytics_key_count(integer[])
+          its cardinality. Each concatenates the group's arrays in memory (array_cat, no row
+          per key) and sorts once per group. sspace, the planner's guess of one group's state
+          (4 kB: a label-day set of 1,000 ids), lets it hash the groups of an hourly run but
+          sort a first build's 30 days and take one group at a time.
+        - a band (bit varying): the project sets the KPI reads. 32 bits of offset (the lowest
+          id rounded down to a multiple of 8), then one bit per id from the offset to the
+          highest id, to a whole byte; the empty set is the offset 0 alone. Its count is
+          bit_count of the bits after the offset (analytics_band_size), its union an OR of the
+          bands padded to a common offset and end, in core C functions (bit_or), without a
+          sort. analytics_band_union(integer[]) makes a group's band from sorted-id sets,
+          analytics_band_union(bit varying) from bands, and analytics_key_count(bit varying)
+          counts the union of a group's bands.
+        analytics_set_ids(set) lists a set's ids, sorted, in either form (for tests and for an
+        operator's look into a set). Owner only: no grant. Idempotent (CREATE OR REPLACE);
+        drops the uuid[] versions of an older release. -#}
+    {%- set sorted_ids = analytics_key_function('analytics_sorted_keys') -%}
+    {%- set id_count = analytics_key_function('analytics_distinct_keys') -%}
+    {%- set ids_band = analytics_key_function('analytics_ids_band') -%}
+    {%- set bands_or = analytics_key_function('analytics_bands_or') -%}
+    {%- set bands_count = analytics_key_function('analytics_bands_count') -%}
+    {%- set set_ids = analytics_key_function('analytics_set_ids') -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
 
 create schema if not exists {{ analytics_private_schema() }};
 
--- the final functions: the state is every key of the group, duplicates included
-create or replace function {{ sorted_keys }}(keys uuid [])
-returns uuid []
+-- an older release's sets of md5 uuids
+drop aggregate if exists {{ analytics_key_function('analytics_key_union') }}(uuid []);
+drop aggregate if exists {{ analytics_key_function('analytics_key_count') }}(uuid []);
+drop function if exists {{ sorted_ids }}(uuid []);
+drop function if exists {{ id_count }}(uuid []);
+
+-- the final functions of the sorted-id aggregates: the state is every id of the group,
+-- duplicates included
+create or replace function {{ sorted_ids }}(ids integer [])
+returns integer []
 language sql
 immutable
 strict
@@ -25,13 +47,13 @@ parallel safe
 set search_path = ''
 as $fn$
     select array(
-        select distinct member_key
-        from pg_catalog.unnest(keys) as member_key
-        order by member_key
+        select distinct member_id
+        from pg_catalog.unnest(ids) as member_id
+        order by member_id
     )
 $fn$;
 
-create or replace function {{ key_count }}(keys uuid [])
+create or replace function {{ id_count }}(ids integer [])
 returns bigint
 language sql
 immutable
@@ -39,23 +61,129 @@ strict
 parallel safe
 set search_path = ''
 as $fn$
-    select count(distinct member_key) from pg_catalog.unnest(keys) as member_key
+    select count(distinct member_id) from pg_catalog.unnest(ids) as member_id
 $fn$;
 
-{%- for name, final in [('analytics_key_union', sorted_keys), ('analytics_key_count', key_count)] %}
+-- ids (any order, duplicates allowed) as a band: the offset, then per byte from it the OR of
+-- its ids' bits, runs of empty bytes written as zeros
+create or replace function {{ ids_band }}(ids integer [])
+returns bit varying
+language sql
+immutable
+strict
+parallel safe
+set search_path = ''
+as $fn$
+    select coalesce((
+        select
+            first_byte.lo::bit(32) || ('x' || string_agg(
+                pg_catalog.repeat('00', bytes.gap) || pg_catalog.lpad(pg_catalog.to_hex(bytes.bits), 2, '0'),
+                '' order by bytes.byte_index
+            ))::bit varying
+        from (
+            select
+                byte_index,
+                bits,
+                byte_index - coalesce(lag(byte_index) over (order by byte_index), -1) - 1 as gap
+            from (
+                select
+                    (member_id - first_byte.lo) / 8 as byte_index,
+                    bit_or(128 >> ((member_id - first_byte.lo) % 8)) as bits
+                from pg_catalog.unnest(ids) as member_id
+                group by 1
+            ) as set_bytes
+        ) as bytes
+    ), 0::bit(32)::bit varying)
+    from (select (min(member_id) / 8) * 8 as lo from pg_catalog.unnest(ids) as member_id) as first_byte
+$fn$;
 
-create or replace aggregate {{ analytics_key_function(name) }}(uuid []) (
+-- the union of bands (analytics_bands_or_sql)
+create or replace function {{ bands_or }}(bands bit varying [])
+returns bit varying
+language sql
+immutable
+strict
+parallel safe
+set search_path = ''
+as $fn$
+    select coalesce((
+        select band_union.lo::bit(32) || band_union.bits
+        from (
+            {{ analytics_bands_or_sql('select band from pg_catalog.unnest(bands) as band') | indent(12) }}
+        ) as band_union
+    ), 0::bit(32)::bit varying)
+$fn$;
+
+create or replace function {{ bands_count }}(bands bit varying [])
+returns bigint
+language sql
+immutable
+strict
+parallel safe
+set search_path = ''
+as $fn$
+    select coalesce((
+        select pg_catalog.bit_count(band_union.bits)
+        from (
+            {{ analytics_bands_or_sql('select band from pg_catalog.unnest(bands) as band') | indent(12) }}
+        ) as band_union
+    ), 0)
+$fn$;
+
+create or replace function {{ set_ids }}(ids integer [])
+returns integer []
+language sql
+immutable
+strict
+parallel safe
+set search_path = ''
+as $fn$ select ids $fn$;
+
+create or replace function {{ set_ids }}(band bit varying)
+returns integer []
+language sql
+immutable
+strict
+parallel safe
+set search_path = ''
+as $fn$
+    select array(
+        select substring(band from 1 for 32)::bit(32)::integer + position - 33
+        from pg_catalog.generate_series(33, pg_catalog.length(band)) as position
+        where substring(band from position for 1) = B'1'
+        order by position
+    )
+$fn$;
+
+{%- for name, final in [('analytics_key_union', sorted_ids), ('analytics_key_count', id_count),
+    ('analytics_band_union', ids_band)] %}
+
+create or replace aggregate {{ analytics_key_function(name) }}(integer []) (
     sfunc = pg_catalog.array_cat,
-    stype = uuid [],
+    stype = integer [],
     initcond = '{}',
     finalfunc = {{ final }},
     sspace = 4096
 );
 {%- endfor %}
 
-{%- for name in ['analytics_sorted_keys', 'analytics_distinct_keys', 'analytics_key_union',
-    'analytics_key_count'] %}
-{{ analytics_grant_exactly('function', analytics_key_function(name) ~ '(uuid [])') }};
+{%- for name, final in [('analytics_band_union', bands_or), ('analytics_key_count', bands_count)] %}
+
+create or replace aggregate {{ analytics_key_function(name) }}(bit varying) (
+    sfunc = pg_catalog.array_append,
+    stype = bit varying [],
+    initcond = '{}',
+    finalfunc = {{ final }}
+);
+{%- endfor %}
+
+{%- for name, args in [('analytics_sorted_keys', 'integer []'), ('analytics_distinct_keys', 'integer []'),
+    ('analytics_ids_band', 'integer []'), ('analytics_bands_or', 'bit varying []'),
+    ('analytics_bands_count', 'bit varying []'), ('analytics_key_count', 'bit varying'),
+    ('analytics_set_ids', 'integer []'), ('analytics_set_ids', 'bit varying'),
+    ('analytics_key_union', 'integer []'), ('analytics_key_count', 'integer []'),
+    ('analytics_band_union', 'integer []'), ('analytics_band_union', 'bit varying')] %}
+{{ analytics_grant_exactly('function', analytics_key_function(name) ~ '(' ~ args ~ ')') }};
 {%- endfor %}
 {{ analytics_grant_exactly('schema', analytics_private_schema()) }}
 {%- endmacro %}

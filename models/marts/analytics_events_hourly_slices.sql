@@ -10,11 +10,14 @@
 
 {#- One row per project, event type, label, UTC hour and day (rollup time zone): the slice of
     an hour that lies in one day, with its event count and its distinct visitors and sessions as
-    sorted arrays of 128-bit keys. The only model that reads the raw events, for the run's window of
-    hours; every other table is a union of these sets. Kept for the days the lookback can still
+    sorted arrays of member ids (the member dictionary, numbered here for keys it does not hold
+    yet: analytics_member_ids_ctes). The only model that reads the raw events, for the run's
+    window of hours; every other table is a union of these sets. Kept for the days the lookback can still
     change (analytics_prune_kept_sets). -#}
 {%- set run = analytics_run_context('analytics_events_hourly_slices', analytics) -%}
 with {{ analytics_windowed_events_ctes(ref('stg_analytics_events'), run) }},
+
+{{ analytics_member_ids_ctes(run) }}
 
 keyed_events as (
 
@@ -34,9 +37,19 @@ keyed_events as (
         {{ analytics_dimension_columns('windowed_events') }},
         {{ analytics_bucket_sql('hour', 'windowed_events.created_at') }} as hour_bucket,
         {{ analytics_bucket_sql('day', 'windowed_events.created_at') }} as day_bucket,
-        {{ analytics_member_key('windowed_events.visitor_id') }} as visitor_key,
-        {{ analytics_member_key('windowed_events.session_id') }} as session_key
+        visitor_ids.member_id as visitor_key,
+        session_ids.member_id as session_key
     from windowed_events
+    left join member_ids as visitor_ids
+        on
+            visitor_ids.project_id = windowed_events.project_id
+            and visitor_ids.kind = 'v'
+            and visitor_ids.member_key = {{ analytics_member_key('windowed_events.visitor_id') }}
+    left join member_ids as session_ids
+        on
+            session_ids.project_id = windowed_events.project_id
+            and session_ids.kind = 's'
+            and session_ids.member_key = {{ analytics_member_key('windowed_events.session_id') }}
 
 ),
 

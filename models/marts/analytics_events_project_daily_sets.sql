@@ -15,7 +15,7 @@
 }}
 
 {#- One row per project and UTC day that has ended, every type and label together: the union of
-    the day's project hourly sets. The exact KPI reads a range's whole UTC days here, and the
+    the day's project hourly bands (an OR, no sort). The exact KPI reads a range's whole UTC days here, and the
     hours of a day that has no row yet (today's, or yesterday's before the first run after
     midnight). Built once a day (and again while the lookback or a late change reaches the
     day), not re-sorted every hour while the day is open. -#}
@@ -31,8 +31,8 @@ final as (
         project_id,
         utc_day_bucket,
         sum(event_count)::bigint as event_count,
-        {{ analytics_key_function('analytics_key_union') }}(visitor_keys) as visitor_keys,
-        {{ analytics_key_function('analytics_key_union') }}(session_keys) as session_keys
+        {{ analytics_key_function('analytics_band_union') }}(visitor_keys) as visitor_keys,
+        {{ analytics_key_function('analytics_band_union') }}(session_keys) as session_keys
     from source_sets
     group by project_id, utc_day_bucket
 

@@ -1,5 +1,5 @@
 {% test analytics_sorted_set(model, column_name) %}
-{#- A member key set is a strictly increasing array of keys: sorted, de-duplicated, no NULL
+{#- A member set of sorted ids is a strictly increasing array: sorted, de-duplicated, no NULL
     element, never NULL itself (an empty set is '{}'). Fails on every row where it is not. -#}
 select *
 from {{ model }}

@@ -83,8 +83,33 @@ class Project:
     # --- aggregates ------------------------------------------------------------------------
     def table_rows(self, name: str = "analytics_events_hourly_agg",
                    columns: Iterable[str] = AGG_COLUMNS) -> list[tuple]:
-        query = sql.SQL("select {} from {}.{}").format(
-            sql.SQL(", ").join(map(sql.Identifier, columns)), self.ident, sql.Identifier(name))
+        """The columns of every row. A member set (visitor_keys, session_keys: member ids, as
+        sorted ids or as a band) reads as the sorted list of its members' keys (md5 of the id as
+        a uuid, what the oracle computes), looked up in the member dictionary."""
+        types = dict(self.conn.execute(
+            "select attname, format_type(atttypid, atttypmod) from pg_attribute "
+            "where attrelid = to_regclass(quote_ident(%s) || '.' || quote_ident(%s)) "
+            "and attnum > 0 and not attisdropped", (self.schema, name)).fetchall())
+        parts = []
+        for column in columns:
+            kind = {"visitor_keys": "v", "session_keys": "s"}.get(column)
+            if kind is None or column not in types:
+                parts.append(sql.Identifier(column))
+                continue
+            col = sql.SQL("t.{}").format(sql.Identifier(column))
+            if types[column] == "bit varying":
+                # a band: 32 bits of offset, then a bit per id from it
+                ids = sql.SQL("select substring({c} from 1 for 32)::bit(32)::int + p - 33 "
+                              "from generate_series(33, length({c})) as p "
+                              "where substring({c} from p for 1) = B'1'").format(c=col)
+            else:
+                ids = sql.SQL("select unnest({c})").format(c=col)
+            parts.append(sql.SQL(
+                "array(select d.member_key from {s}.analytics_member_ids as d "
+                "where d.project_id = t.project_id and d.kind = {k} and d.member_id in ({ids}) "
+                "order by d.member_key)").format(s=self.ident, k=sql.Literal(kind), ids=ids))
+        query = sql.SQL("select {} from {}.{} as t").format(
+            sql.SQL(", ").join(parts), self.ident, sql.Identifier(name))
         return self.conn.execute(query).fetchall()
 
     def hourly(self) -> dict[tuple, tuple]:

@@ -177,8 +177,12 @@ def test_grains_agree_on_an_event_later_than_the_lookback(project: Project) -> N
     assert kpi[0] == total("select sum(event_count) from {s}.analytics_events_hourly_agg "
                            "where project_id = 'p1'")
     assert total("select count(*) from {s}.analytics_events where visitor_id = 'late'") == 1
-    assert total("select count(*) from {s}.analytics_events_project_daily_sets where "
-                 "md5('late')::uuid = any(visitor_keys)") == 0
+    late = project.conn.execute("select md5('late')::uuid").fetchone()[0]
+    assert all(late not in keys for keys, in project.table_rows(
+        "analytics_events_project_daily_sets", ("visitor_keys",)))
+    # no run read it: it was never given an id
+    assert total("select count(*) from {s}.analytics_member_ids "
+                 "where member_key = md5('late')::uuid") == 0
 
 
 @pytest.mark.parametrize("model,kept", [
@@ -569,42 +573,62 @@ def test_a_new_dimension_is_one_line_in_analytics_dimensions(project: Project,
 
 def test_the_set_aggregates_union_exactly_and_a_big_build_sorts_its_groups(
         project: Project) -> None:
-    """analytics_key_union / analytics_key_count (in the policy schema, owner only): the sorted,
-    de-duplicated union of a group's sets, empty for no keys, NULL sets ignored. The planner may
-    hash an hourly run's groups, but with many groups (a first build) it must sort and hold one
-    group's keys at a time: each group's state is every key it has read."""
+    """The set aggregates (in the policy schema, owner only), against Python sets: the sorted,
+    de-duplicated union of sorted-id sets and its cardinality; the band of a group of sorted-id
+    sets or of bands, and its count; every one empty for no ids, NULL sets ignored; bands at
+    every offset and width, a byte boundary either side. The planner may hash an hourly run's
+    groups, but with many groups (a first build) it must sort and hold one group's ids at a
+    time: each group's state is every id it has read."""
     project.insert(make_events(random.Random(3), START, START + 3 * HOUR))
     project.dbt_run(START + 3 * HOUR + dt.timedelta(minutes=5))
     private = f"{project.schema}_private"
-    found = dict(project.conn.execute(
-        "select split_part(proname, '__', 1), p.oid::regprocedure::text from pg_proc as p "
-        "where pronamespace = %s::regnamespace and prokind = 'a'", (private,)).fetchall())
-    assert set(found) == {"analytics_key_union", "analytics_key_count"}
-    union, count = (sql.SQL(found[name]
-                            .replace("(uuid[])", "")) for name in ("analytics_key_union",
-                                                                   "analytics_key_count"))
-    k = [f"00000000-0000-0000-0000-00000000000{i}" for i in range(5)]
-    values = sql.SQL("(values (%s::uuid[]), (%s::uuid[]), (null::uuid[]), ('{}'::uuid[])) "
-                     "as s(keys)")
-    sets = ([k[3], k[1]], [k[1], k[0], k[3]])
-    got = project.conn.execute(sql.SQL("select {}(s.keys)::text[], {}(s.keys) from {}").format(
-        union, count, values), sets).fetchone()
-    assert got == ([k[0], k[1], k[3]], 3)
-    empty = project.conn.execute(sql.SQL(
-        "select {}(s.keys)::text, {}(s.keys) from (select null::uuid[] as keys) as s "
-        "where false").format(union, count)).fetchone()
-    assert empty == ("{}", 0)
-    # no API role may call them
+    found = {}
+    for name, signature in project.conn.execute(
+            "select split_part(proname, '__', 1), p.oid::regprocedure::text from pg_proc as p "
+            "where pronamespace = %s::regnamespace", (private,)).fetchall():
+        found.setdefault(name, []).append(signature)
+    aggregates = {name for name, in project.conn.execute(
+        "select split_part(proname, '__', 1) from pg_proc as p "
+        "where pronamespace = %s::regnamespace and prokind = 'a'", (private,)).fetchall()}
+    assert aggregates == {"analytics_key_union", "analytics_key_count", "analytics_band_union"}
+
+    def fn(name: str) -> sql.Composable:
+        return sql.SQL(found[name][0].split("(")[0])
+
+    union, count, band, ids = (fn(n) for n in ("analytics_key_union", "analytics_key_count",
+                                               "analytics_band_union", "analytics_set_ids"))
+    rng = random.Random(5)
+    cases = [[[3, 1], [1, 0, 3]], [[7], [8]], [[8, 15, 16]], [[1]], [[]], [],
+             [[2_000_000_000]], [[5, 400], [9, 1]]]
+    cases += [[sorted(rng.sample(range(1, 3000), rng.randint(0, 60))) for _ in range(4)]
+              for _ in range(20)]
+    for sets in cases:
+        want = sorted(set().union(*sets)) if sets else []
+        values = sql.SQL("(select unnest(%s::text[])::int[] as keys union all "
+                         "select null::int[]) as s")
+        literal = ["{" + ",".join(map(str, x)) + "}" for x in sets]
+        got = project.conn.execute(sql.SQL(
+            "select {u}(s.keys), {c}(s.keys), {i}({b}(s.keys)), {c}(b.band), {i}({b}(b.band)) "
+            "from {v} cross join lateral (select {b}(x.keys) as band "
+            "from (select s.keys) as x) as b").format(
+                u=union, c=count, b=band, i=ids, v=values), (literal,)).fetchone()
+        assert got == (want, len(want), want, len(want), want), sets
+    # no API role may call any of them (the policy functions beside them are the policies')
+    set_functions = {"analytics_sorted_keys", "analytics_distinct_keys", "analytics_ids_band",
+                     "analytics_bands_or", "analytics_bands_count", "analytics_set_ids",
+                     *aggregates}
+    assert set_functions <= set(found)
     for role in ("anon", "authenticated", "service_role"):
-        assert not project.conn.execute(
-            "select has_function_privilege(%s, %s, 'execute')",
-            (role, found["analytics_key_union"])).fetchone()[0], role
+        for signatures in (found[name] for name in set_functions):
+            for signature in signatures:
+                assert not project.conn.execute(
+                    "select has_function_privilege(%s, %s, 'execute')",
+                    (role, signature)).fetchone()[0], (role, signature)
 
     project.execute("create table {schema}.many_groups as select g %% %s as grp, "
-                    "array[md5(g::text)::uuid] as keys from generate_series(1, 400000) as g",
-                    (200_000,))
+                    "array[g] as keys from generate_series(1, 400000) as g", (200_000,))
     project.execute("create table {schema}.few_groups as select g % 1000 as grp, "
-                    "array[md5(g::text)::uuid] as keys from generate_series(1, 400000) as g")
+                    "array[g] as keys from generate_series(1, 400000) as g")
     plans = {}
     for table in ("many_groups", "few_groups"):
         project.execute(f"analyze {{schema}}.{table}")
@@ -644,7 +668,8 @@ def test_project_daily_sets_keep_the_days_that_have_ended(project: Project,
     assert days() == {START, ts("2026-03-02 00:00")}
     # an older version's row for the open day: a partial union, as it was at 08:05
     project.execute("insert into {schema}." + pds + " (project_id, utc_day_bucket, event_count, "
-                    "visitor_keys, session_keys) values ('p1', '2026-03-03Z', 1, '{{}}', '{{}}')")
+                    "visitor_keys, session_keys) values ('p1', '2026-03-03Z', 1, 0::bit(32), "
+                    "0::bit(32))")
     refresh(ts("2026-03-03 11:05"))
     assert days() == {START, ts("2026-03-02 00:00")}
     # the next midnight: 03-03 has ended and is built from its hours

@@ -1,0 +1,110 @@
+{% macro analytics_member_ids_ctes(run) -%}
+    {#- The slices' CTEs after `windowed_events`, ending with a comma: `member_ids`, one row per
+        project, kind ('v', 's') and member key of the window's events with its id in the member
+        dictionary (analytics_ensure_member_ids). A key the dictionary does not hold yet is
+        numbered here, after the project and kind's last id, in order of its first event in the
+        window (then by key), and inserted into the dictionary and its counter by the same
+        statement: one snapshot, so an event committed while the run reads cannot be counted
+        without an id, and the dictionary, the counters and the slices change together or not at
+        all. Runs hold the schema's lock (analytics_lock_sql), so no two number at once.
+        A unit test (the model inside a subquery, where a data-modifying CTE may not stand)
+        reads the dictionary and numbers the new keys without writing them. -#}
+    {%- set ids = analytics_relation('analytics_member_ids', run.target.schema
+        if run.target is not string else none) -%}
+    {%- set counters = analytics_relation('analytics_member_counters', run.target.schema
+        if run.target is not string else none) -%}
+    {%- set persist = not (model is defined and model.resource_type == 'unit_test') -%}
+seen_members as (
+
+    -- each member key of the window once, with its first event
+    select
+        windowed_events.project_id,
+        member.kind,
+        member.member_key,
+        min(windowed_events.created_at) as first_seen
+    from windowed_events
+    cross join lateral (
+        values
+            ('v'::"char", {{ analytics_member_key('windowed_events.visitor_id') }}),
+            ('s'::"char", {{ analytics_member_key('windowed_events.session_id') }})
+    ) as member (kind, member_key)
+    where member.member_key is not null
+    group by windowed_events.project_id, member.kind, member.member_key
+
+),
+
+known_members as (
+
+    select
+        seen_members.project_id,
+        seen_members.kind,
+        seen_members.member_key,
+        member_ids.member_id
+    from seen_members
+    inner join {{ ids }} as member_ids
+        on
+            member_ids.project_id = seen_members.project_id
+            and member_ids.kind = seen_members.kind
+            and member_ids.member_key = seen_members.member_key
+
+),
+
+new_members as (
+
+    -- numbered after the project and kind's last id, in order of first appearance
+    select
+        seen_members.project_id,
+        seen_members.kind,
+        seen_members.member_key,
+        (coalesce(counters.last_id, 0) + row_number() over (
+            partition by seen_members.project_id, seen_members.kind
+            order by seen_members.first_seen, seen_members.member_key
+        ))::integer as member_id
+    from seen_members
+    left join {{ counters }} as counters
+        on
+            counters.project_id = seen_members.project_id
+            and counters.kind = seen_members.kind
+    where not exists (
+        select
+        from known_members
+        where
+            known_members.project_id = seen_members.project_id
+            and known_members.kind = seen_members.kind
+            and known_members.member_key = seen_members.member_key
+    )
+
+),
+{%- if persist %}
+
+added_members as (
+
+    insert into {{ ids }} (project_id, kind, member_key, member_id)
+    select new_members.project_id, new_members.kind, new_members.member_key, new_members.member_id
+    from new_members
+    returning 1
+
+),
+
+counted_members as (
+
+    insert into {{ counters }} as counters (project_id, kind, last_id)
+    select new_members.project_id, new_members.kind, max(new_members.member_id)
+    from new_members
+    group by new_members.project_id, new_members.kind
+    on conflict (project_id, kind) do update set last_id = excluded.last_id
+    returning 1
+
+),
+{%- endif %}
+
+member_ids as (
+
+    select known_members.project_id, known_members.kind, known_members.member_key, known_members.member_id
+    from known_members
+    union all
+    select new_members.project_id, new_members.kind, new_members.member_key, new_members.member_id
+    from new_members
+
+),
+{%- endmacro %}

@@ -1,0 +1,45 @@
+{% macro analytics_ensure_member_ids() -%}
+    {#- on-run-start: the member dictionary, <schema>.analytics_member_ids, one row per project,
+        kind ('v' visitor, 's' session) and member: its key (analytics_member_key, md5 of the
+        cleaned id) and its id, numbered from 1 per project and kind in order of first
+        appearance by the slices' build (analytics_member_ids_ctes), so the members of one hour
+        have neighbouring ids and an hour's or a day's band (analytics_key_aggregates) is short.
+        <schema>.analytics_member_counters holds each project and kind's last id. Every stored
+        set holds these ids, so the dictionary is never rebuilt or renumbered: a run that finds
+        it missing while the slices hold ids stops (the sets would be read with other ids);
+        `dbt run --full-refresh` of every model starts afresh. Internal: RLS on without policies,
+        no privilege for PUBLIC or any API role. -#}
+    {%- set ids = analytics_relation('analytics_member_ids') -%}
+    {%- set counters = analytics_relation('analytics_member_counters') -%}
+    {%- set slices = analytics_relation('analytics_events_hourly_slices') -%}
+{{ analytics_lock_sql('analytics_events_agg_hooks') }};
+do $member_ids$
+begin
+    if to_regclass({{ analytics_sql_literal(ids.render()) }}) is null and exists (
+        select
+        from pg_attribute
+        where attrelid = to_regclass({{ analytics_sql_literal(slices.render()) }})
+            and attname = 'visitor_keys' and atttypid = 'integer[]'::regtype
+    ) and not {{ 'true' if flags.FULL_REFRESH and not (flags.SELECT or flags.EXCLUDE) else 'false' }} then
+        raise exception using
+            message = {{ analytics_sql_literal(ids.render() ~ ' is missing, and the stored sets hold its ids') }},
+            hint = 'Rebuild every model with dbt run --full-refresh (no --select): the member ids start afresh.';
+    end if;
+end
+$member_ids$;
+create table if not exists {{ ids }} (
+    project_id text not null,
+    kind "char" not null check (kind in ('v', 's')),
+    member_key uuid not null,
+    member_id integer not null check (member_id > 0),
+    primary key (project_id, kind, member_key)
+);
+create table if not exists {{ counters }} (
+    project_id text not null,
+    kind "char" not null check (kind in ('v', 's')),
+    last_id integer not null check (last_id > 0),
+    primary key (project_id, kind)
+);
+{{ analytics_internal_table_grants(ids) }};
+{{ analytics_internal_table_grants(counters) }}
+{%- endmacro %}
