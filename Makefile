@@ -15,8 +15,6 @@ help:
 	@echo "             sqlfluff, ruff) on PostgreSQL 15"
 	@echo "make test-pg17  the dbt builds and pytest on PostgreSQL 17 (Supabase's newer major)"
 	@echo "make bench   the performance benchmark (see README)"
-	@echo "make probe-distinct  after make bench: exact distinct counts as bitmaps of member ids"
-	@echo "             against today's sorted sets, on the benchmark's data (see README)"
 	@echo "make clean   stop and delete the local cluster, target/ and logs/"
 
 $(VENV)/.installed: pyproject.toml scripts/requirements.py
@@ -46,9 +44,6 @@ test-pg17: setup
 bench: setup
 	$(WITH_DB) $(PY) scripts/bench.py $(BENCH_ARGS)
 
-probe-distinct: setup
-	$(WITH_DB) $(PY) scripts/probe_distinct.py $(PROBE_ARGS)
-
 lint: setup
 	$(WITH_DB) sqlfluff lint models macros tests
 	ruff check scripts tests
@@ -58,4 +53,4 @@ clean:
 	-scripts/local_pg.sh clean 17
 	rm -rf target target-* logs logs-*
 
-.PHONY: help setup demo test test-pg17 bench probe-distinct lint clean
+.PHONY: help setup demo test test-pg17 bench lint clean

@@ -1,4 +1,4 @@
-"""Operate the aggregates in the database: the pg_cron job, its health, and retention.
+"""Operate the aggregates in the database: the pg_cron job, its health, retention and erasure.
 
 Connects through the standard libpq variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE),
 like the dbt profile. The pg_cron job calls <schema>.analytics_refresh_aggregates(), the function
@@ -489,6 +489,71 @@ def cmd_prune_hourly(args: argparse.Namespace) -> int:
     return 0
 
 
+# the tables whose sets hold member ids: sorted ids (integer[]) or bands (bit varying)
+SORTED_ID_SETS = ("analytics_events_hourly_slices", "analytics_events_daily_sets",
+                  "analytics_events_daily_type_sets", "analytics_events_weekly_visitor_sets")
+BAND_SETS = ("analytics_events_project_hourly_sets", "analytics_events_project_daily_sets")
+
+
+def cmd_prune_member_ids(args: argparse.Namespace) -> int:
+    """Delete the member dictionary's rows whose id no stored set holds any more."""
+    ids = sql.SQL("{}.analytics_member_ids").format(sql.Identifier(args.schema))
+    with connect() as conn, conn.transaction():
+        analytics_db.lock_schema(conn, args.schema)
+        if conn.execute("select to_regclass(%s)", (f'"{args.schema}".analytics_member_ids',)
+                        ).fetchone()[0] is None:
+            raise OpsError(f"schema {args.schema!r} has no analytics_member_ids (not deployed, "
+                           "or deployed by a release before the member dictionary)")
+        found = {name for name, in conn.execute(
+            "select c.relname from pg_class as c where c.relnamespace = %s::regnamespace "
+            "and c.relname = any(%s)", (args.schema, list(SORTED_ID_SETS + BAND_SETS))
+        ).fetchall()}
+        # every member of a stored set is in the label-day sets (or, for days they do not hold
+        # yet, the slices); without them a member could be dropped while a set still holds it
+        missing = {"analytics_events_hourly_slices", "analytics_events_daily_sets"} - found
+        if missing:
+            raise OpsError(f"schema {args.schema!r} has no {', '.join(sorted(missing))}: "
+                           "build every model first (dbt run), then prune")
+        held = sql.SQL(" union all ").join(
+            sql.SQL("select s.project_id, {k}::\"char\" as kind, unnest(s.{c}) as member_id "
+                    "from {s}.{t} as s").format(
+                k=sql.Literal(kind), c=sql.Identifier(f"{member}_keys"),
+                s=sql.Identifier(args.schema), t=sql.Identifier(table))
+            for table in SORTED_ID_SETS if table in found
+            for member, kind in (("visitor", "v"), ("session", "s"))
+            if member == "visitor" or table != "analytics_events_weekly_visitor_sets")
+        # the members no sorted-id set holds; then those a band still holds (its bit is set)
+        conn.execute(sql.SQL(
+            "create temporary table analytics_unheld_members on commit drop as "
+            "select d.project_id, d.kind, d.member_id from {ids} as d "
+            "where not exists (select from ({held}) as h where h.project_id = d.project_id "
+            "and h.kind = d.kind and h.member_id = d.member_id)").format(ids=ids, held=held))
+        for table in BAND_SETS:
+            if table not in found:
+                continue
+            for member, kind in (("visitor", "v"), ("session", "s")):
+                conn.execute(sql.SQL(
+                    "delete from analytics_unheld_members as u using {s}.{t} as b "
+                    "where u.kind = {k} and b.project_id = u.project_id "
+                    "and u.member_id + 33 - substring(b.{c} from 1 for 32)::bit(32)::int "
+                    "between 33 and length(b.{c}) "
+                    "and substring(b.{c} from u.member_id + 33 "
+                    "- substring(b.{c} from 1 for 32)::bit(32)::int for 1) = B'1'").format(
+                        s=sql.Identifier(args.schema), t=sql.Identifier(table),
+                        k=sql.Literal(kind), c=sql.Identifier(f"{member}_keys")))
+        total = conn.execute(sql.SQL("select count(*) from {}").format(ids)).fetchone()[0]
+        count = conn.execute("select count(*) from analytics_unheld_members").fetchone()[0]
+        if args.dry_run:
+            print(f"would delete {count:,} of {total:,} member ids that no stored set holds")
+            return 0
+        deleted = conn.execute(sql.SQL(
+            "delete from {} as d using analytics_unheld_members as u where d.project_id = "
+            "u.project_id and d.kind = u.kind and d.member_id = u.member_id").format(ids)).rowcount
+    print(f"deleted {deleted:,} of {total:,} member ids that no stored set holds (their keys "
+          "are gone; a member seen again gets a new id)")
+    return 0
+
+
 TAP_TESTS = Path(__file__).resolve().parent.parent / "supabase" / "tests"
 
 
@@ -640,6 +705,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the dbt var rollup_time_zone the project runs with (default UTC)")
     p.add_argument("--dry-run", action="store_true", help="count, delete nothing")
     p.set_defaults(func=cmd_prune_hourly)
+
+    p = sub.add_parser("prune-member-ids", help="after an erasure: delete the member "
+                       "dictionary's keys that no stored set holds any more",
+                       description="The member dictionary (analytics_member_ids) keeps md5 of "
+                       "every visitor and session id a run has seen, so that a member keeps its "
+                       "id. Once a member's raw events are deleted and the runs have "
+                       "re-aggregated its hours (track_late_changes on, or a re-aggregation "
+                       "range), no stored set holds its id: this deletes such rows, so no table "
+                       "of the project keeps its key. Reads every stored set (minutes on a large "
+                       "history). Holds the refresh lock while it runs.")
+    common(p)
+    p.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+    p.set_defaults(func=cmd_prune_member_ids)
     return parser
 
 

@@ -47,8 +47,6 @@ fi
 
 echo "== benchmark smoke test (tiny sizes; make bench for the real run)"
 python scripts/bench.py --smoke --prefix bench_smoke --out target/bench-smoke
-echo "== the distinct-count probe on the smoke benchmark's sets (make probe-distinct after make bench)"
-python scripts/probe_distinct.py --schema bench_smoke_full --reps 1 --out target/bench-smoke
 
 echo "== sqlfluff lint"
 sqlfluff lint models tests

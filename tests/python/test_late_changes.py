@@ -4,9 +4,11 @@ through dbt and through the pg_cron function; marks written during a run are nev
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
-from analytics_db import connect
+from analytics_db import ROOT, connect
 from conftest import Project, ts
 from oracle import key_sets, truth
 from psycopg import sql
@@ -120,6 +122,54 @@ def test_late_changes_are_exact_after_the_next_run(project: Project, runner: str
     project.execute("alter table {schema}.analytics_events enable trigger user")
     run(ts("2026-03-05 14:05"))
     assert tables(project) != expected(project, ts("2026-03-05 14:05"))
+
+
+def member_ids(p: Project, *ids: str) -> dict[tuple[str, str], int]:
+    """{(kind, id): member id} of the dictionary rows of these visitor / session ids."""
+    return {(kind, name): member for kind, name, member in p.conn.execute(sql.SQL(
+        "select d.kind::text, i.name, d.member_id from unnest(%s::text[]) as i (name) "
+        "join {}.analytics_member_ids as d on d.member_key = md5(i.name)::uuid").format(p.ident),
+        (list(ids),)).fetchall()}
+
+
+def test_an_erased_member_leaves_no_key_once_pruned(project: Project) -> None:
+    """An erasure request: every event of one visitor deleted (tracking on). The next run
+    re-aggregates its hours; `analytics_ops.py prune-member-ids` then deletes its dictionary
+    rows and only those (the numbers, and every set read through the dictionary, stay exact).
+    The visitor coming back is a new member with a new id, counted once."""
+    history(project)
+    project.insert([event("2026-03-03 10:20", visitor="gone"),
+                    event("2026-03-04 11:20", visitor="gone", label=None)])
+    project.dbt_run(ts("2026-03-05 12:05"), **ON)
+    old = member_ids(project, "gone", "s-gone")
+    assert set(old) == {("v", "gone"), ("s", "s-gone")}
+    project.execute("delete from {schema}.analytics_events where visitor_id = 'gone'")
+    at = ts("2026-03-05 13:05")
+    project.dbt_run(at, **ON)
+    assert tables(project) == expected(project, at)
+    total = project.conn.execute(sql.SQL("select count(*) from {}.analytics_member_ids")
+                                 .format(project.ident)).fetchone()[0]
+
+    def prune(*extra: str) -> str:
+        done = subprocess.run([sys.executable, str(ROOT / "scripts" / "analytics_ops.py"),
+                               "prune-member-ids", "--schema", project.schema, *extra],
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert f"would delete 2 of {total:,}" in prune("--dry-run")
+    assert member_ids(project, "gone", "s-gone") == old
+    assert f"deleted 2 of {total:,}" in prune()
+    assert member_ids(project, "gone", "s-gone") == {}
+    assert tables(project) == expected(project, at)
+    assert "deleted 0 of" in prune()  # nothing else was unheld
+    # back again: a new member, after every id given so far
+    project.insert([event("2026-03-05 12:30", visitor="gone")])
+    at = ts("2026-03-05 14:05")
+    project.dbt_run(at, **ON)
+    assert tables(project) == expected(project, at)
+    new = member_ids(project, "gone", "s-gone")
+    assert set(new) == set(old) and all(new[k] > old[k] for k in old)
 
 
 def test_long_transaction_committing_an_old_event_after_the_run(project: Project) -> None:
