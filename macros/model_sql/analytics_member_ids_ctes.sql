@@ -43,9 +43,9 @@ known_members as (
     from seen_members
     inner join {{ ids }} as member_ids
         on
-            member_ids.project_id = seen_members.project_id
-            and member_ids.kind = seen_members.kind
-            and member_ids.member_key = seen_members.member_key
+            seen_members.project_id = member_ids.project_id
+            and seen_members.kind = member_ids.kind
+            and seen_members.member_key = member_ids.member_key
 
 ),
 
@@ -63,15 +63,15 @@ new_members as (
     from seen_members
     left join {{ counters }} as counters
         on
-            counters.project_id = seen_members.project_id
-            and counters.kind = seen_members.kind
+            seen_members.project_id = counters.project_id
+            and seen_members.kind = counters.kind
     where not exists (
         select
         from known_members
         where
-            known_members.project_id = seen_members.project_id
-            and known_members.kind = seen_members.kind
-            and known_members.member_key = seen_members.member_key
+            seen_members.project_id = known_members.project_id
+            and seen_members.kind = known_members.kind
+            and seen_members.member_key = known_members.member_key
     )
 
 ),
@@ -80,7 +80,11 @@ new_members as (
 added_members as (
 
     insert into {{ ids }} (project_id, kind, member_key, member_id)
-    select new_members.project_id, new_members.kind, new_members.member_key, new_members.member_id
+    select
+        new_members.project_id,
+        new_members.kind,
+        new_members.member_key,
+        new_members.member_id
     from new_members
     returning 1
 
@@ -89,7 +93,10 @@ added_members as (
 counted_members as (
 
     insert into {{ counters }} as counters (project_id, kind, last_id)
-    select new_members.project_id, new_members.kind, max(new_members.member_id)
+    select
+        new_members.project_id,
+        new_members.kind,
+        max(new_members.member_id) as last_id
     from new_members
     group by new_members.project_id, new_members.kind
     on conflict (project_id, kind) do update set last_id = excluded.last_id
@@ -100,10 +107,18 @@ counted_members as (
 
 member_ids as (
 
-    select known_members.project_id, known_members.kind, known_members.member_key, known_members.member_id
+    select
+        known_members.project_id,
+        known_members.kind,
+        known_members.member_key,
+        known_members.member_id
     from known_members
     union all
-    select new_members.project_id, new_members.kind, new_members.member_key, new_members.member_id
+    select
+        new_members.project_id,
+        new_members.kind,
+        new_members.member_key,
+        new_members.member_id
     from new_members
 
 ),

@@ -42,14 +42,14 @@ keyed_events as (
     from windowed_events
     left join member_ids as visitor_ids
         on
-            visitor_ids.project_id = windowed_events.project_id
+            windowed_events.project_id = visitor_ids.project_id
             and visitor_ids.kind = 'v'
-            and visitor_ids.member_key = {{ analytics_member_key('windowed_events.visitor_id') }}
+            and {{ analytics_member_key('windowed_events.visitor_id') }} = visitor_ids.member_key
     left join member_ids as session_ids
         on
-            session_ids.project_id = windowed_events.project_id
+            windowed_events.project_id = session_ids.project_id
             and session_ids.kind = 's'
-            and session_ids.member_key = {{ analytics_member_key('windowed_events.session_id') }}
+            and {{ analytics_member_key('windowed_events.session_id') }} = session_ids.member_key
 
 ),
 
