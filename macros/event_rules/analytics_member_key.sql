@@ -1,6 +1,7 @@
 {% macro analytics_member_key(column) -%}
-    {#- The 128-bit key a visitor or session id is stored as in every set: md5 of the cleaned id
-        as a uuid (fixed width, sortable, no dictionary). NULL stays NULL. No aggregate table
-        holds a plaintext id. -#}
+    {#- The 128-bit key a visitor or session id is known by in the member dictionary
+        (analytics_ensure_member_ids), which gives it the id every set holds: md5 of the cleaned
+        id as a uuid (fixed width). NULL stays NULL. No table of the project holds a plaintext
+        id. -#}
     md5({{ column }})::uuid
 {%- endmacro %}

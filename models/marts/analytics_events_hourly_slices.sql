@@ -57,7 +57,7 @@ final as (
 
     -- one slice per project, event type, label, UTC hour and day of the rollup zone (an hour
     -- is one slice, or two in a zone such as Asia/Kolkata whose days start at :30), its
-    -- members as sorted, de-duplicated key sets
+    -- members as sorted, de-duplicated sets of member ids
     select
         project_id,
         event_type,
