@@ -7,8 +7,9 @@
           analytics_event_series(project, from, to [, granularity])  buckets starting in
               [from, to) by event type: 'hour' up to 7 days, 'day' up to 90, 'week' beyond
           analytics_label_performance(project, from, to [, event_type])  per label, days
-              starting in [from, to): the union of the weekly sets of its whole ISO weeks
-              and of the daily sets of its other days
+              starting in [from, to): the union of the weekly visitor bands of its whole ISO
+              weeks, the daily visitor bands of its other days, and the daily sets of days
+              that have no band yet
           analytics_kpi_totals(project, from, to)  hours starting in [from, to): whole UTC
               days from the project daily sets, the edge hours and the hours of a whole day
               that has no daily row yet (it had not ended at the last refresh) from the
@@ -27,6 +28,7 @@
     {%- set weekly_type = analytics_relation('analytics_events_weekly_type_agg') -%}
     {%- set daily_sets = analytics_relation('analytics_events_daily_sets') -%}
     {%- set weekly_sets = analytics_relation('analytics_events_weekly_visitor_sets') -%}
+    {%- set day_bands = analytics_relation('analytics_events_daily_visitor_bands') -%}
     {%- set project_daily_sets = analytics_relation('analytics_events_project_daily_sets') -%}
     {%- set weekly = analytics_relation('analytics_events_weekly_agg') -%}
     {%- set tz = analytics_time_zone() -%}
@@ -87,7 +89,7 @@ $fn$;
     s ~ '.analytics_event_series(text, timestamptz, timestamptz, text)',
     'execute', ['authenticated', 'service_role']) }};
 {%- endif %}
-{%- if analytics_relations_exist([daily, daily_sets, weekly_sets]) %}
+{%- if analytics_relations_exist([daily, daily_sets, day_bands, weekly_sets]) %}
 
 create or replace function {{ s }}.analytics_label_performance(
     p_project_id text,
@@ -100,17 +102,15 @@ language sql
 stable
 security invoker
 set search_path = ''
--- one label's distinct visitors of a month are sorted in memory
-set work_mem = '32MB'
 as $fn$
-    -- The days (rollup time zone) starting in [p_from, p_to). Visitors: the union of the
-    -- range's whole ISO weeks from the weekly sets and of its other days from the daily sets,
-    -- so a visitor seen on many days counts once; counted label by label (a sort of one
-    -- label's keys each), never one sort of every label's keys together. The weekly sets hold
-    -- weeks that had ended at the last refresh: the days of a whole week without a row (this
-    -- week's, or last week's before the first run after it ended) are read from the daily sets.
-    -- A week is whole when its Monday starts at or after p_from and its Sunday is not later
-    -- than the last day starting before p_to.
+    -- The days (rollup time zone) starting in [p_from, p_to). Visitors: the union, label by
+    -- label, of the range's whole ISO weeks from the weekly visitor bands, of its other days
+    -- from the daily visitor bands (an OR of bands, no sort), and of the days that have no band
+    -- yet (today's, or yesterday's before the first run after midnight) from the daily sets'
+    -- sorted ids, each counted when the OR does not hold it; so a visitor seen on many days
+    -- counts once. The weekly bands hold weeks that had ended at the last refresh: the days of
+    -- a whole week without a row are read as days. A week is whole when its Monday starts at
+    -- or after p_from and its Sunday is not later than the last day starting before p_to.
     with counts as (
         select d.event_label as l, sum(d.event_count)::bigint as n
         from {{ daily }} as d
@@ -120,37 +120,67 @@ as $fn$
     ),
     bounds as (
         select ((p_to - interval '1 microsecond') at time zone '{{ tz }}')::date as last_day
+    ),
+    weeks as (
+        select w.event_label as l, w.week_bucket, w.visitor_keys as band
+        from {{ weekly_sets }} as w
+        where w.project_id = p_project_id and w.event_type = p_event_type
+            and w.event_label is not null and w.week_bucket >= p_from
+            and (w.week_bucket at time zone '{{ tz }}')::date + 6
+            <= (select b.last_day from bounds as b)
+    ),
+    days as (
+        -- the range's label days outside the whole weeks read above
+        select d.event_label as l, d.day_bucket
+        from {{ daily_sets }} as d
+        where d.project_id = p_project_id and d.event_type = p_event_type
+            and d.event_label is not null and d.day_bucket >= p_from and d.day_bucket < p_to
+            and not exists (
+                select from weeks as w
+                where w.l = d.event_label
+                    and w.week_bucket = {{ analytics_bucket_sql('week', 'd.day_bucket') }}
+            )
+    ),
+    bands as (
+        select w.l, w.band from weeks as w
+        union all
+        select days.l, db.visitor_keys
+        from days
+        inner join {{ day_bands }} as db
+            on db.project_id = p_project_id and db.event_type = p_event_type
+            and db.event_label = days.l and db.day_bucket = days.day_bucket
+    ),
+    open_ids as (
+        -- the days without a band: their sorted ids
+        select days.l, member_id
+        from days
+        inner join {{ daily_sets }} as d
+            on d.project_id = p_project_id and d.event_type = p_event_type
+            and d.event_label = days.l and d.day_bucket = days.day_bucket
+        cross join unnest(d.visitor_keys) as member_id
+        where not exists (
+            select from {{ day_bands }} as db
+            where db.project_id = p_project_id and db.event_type = p_event_type
+                and db.event_label = days.l and db.day_bucket = days.day_bucket
+        )
     )
     select
         c.l,
         c.n,
-        coalesce((
-            select count(distinct member_key)
-            from (
-                select w.visitor_keys
-                from {{ weekly_sets }} as w
-                where w.project_id = p_project_id and w.event_type = p_event_type
-                    and w.event_label = c.l and w.week_bucket >= p_from
-                    and (w.week_bucket at time zone '{{ tz }}')::date + 6
-                    <= (select b.last_day from bounds as b)
-                union all
-                select d.visitor_keys
-                from {{ daily_sets }} as d
-                where d.project_id = p_project_id and d.event_type = p_event_type
-                    and d.event_label = c.l and d.day_bucket >= p_from and d.day_bucket < p_to
-                    and not exists (
-                        select from {{ weekly_sets }} as w
-                        where w.project_id = p_project_id and w.event_type = p_event_type
-                            and w.event_label = c.l
-                            and w.week_bucket = {{ analytics_bucket_sql('week', 'd.day_bucket') }}
-                            and w.week_bucket >= p_from
-                            and (w.week_bucket at time zone '{{ tz }}')::date + 6
-                            <= (select b.last_day from bounds as b)
-                    )
-            ) as sets
-            cross join unnest(sets.visitor_keys) as member_key
-        ), 0)
+        coalesce(pg_catalog.bit_count(u.bits), 0) + (
+            select count(distinct o.member_id)
+            from open_ids as o
+            where o.l = c.l
+                and not coalesce(
+                    o.member_id >= u.lo and o.member_id < u.lo + pg_catalog.length(u.bits)
+                    and substring(u.bits from o.member_id - u.lo + 1 for 1) = B'1',
+                    false
+                )
+        )
     from counts as c
+    left join lateral (
+        {{ analytics_bands_or_sql('select bands.band from bands where bands.l = c.l') | indent(8) }}
+    ) as u on true
     order by c.n desc, c.l
 $fn$;
 

@@ -44,6 +44,7 @@ inner join (values
     ('analytics_events_daily_type_sets', true), ('analytics_events_daily_agg', true),
     ('analytics_events_daily_type_agg', true), ('analytics_events_weekly_agg', true),
     ('analytics_events_weekly_type_agg', true), ('analytics_events_weekly_visitor_sets', true),
+    ('analytics_events_daily_visitor_bands', true),
     ('analytics_events_hourly_live', true),
     ('analytics_engagement_daily', true), ('stg_analytics_events', false),
     ('analytics_refresh_state', false), ('analytics_pending_hours', false),

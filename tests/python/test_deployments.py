@@ -136,7 +136,7 @@ def test_exact_privileges_under_legacy_default_privileges(project: Project) -> N
                 "analytics_events_hourly_slices", "analytics_events_project_hourly_sets",
                 "analytics_events_project_daily_sets", "analytics_events_daily_sets",
                 "analytics_events_daily_type_sets", "analytics_events_weekly_visitor_sets",
-                "analytics_events_hourly_live",
+                "analytics_events_daily_visitor_bands", "analytics_events_hourly_live",
                 "analytics_engagement_daily"}
     callable_ = {"analytics_event_series", "analytics_label_performance", "analytics_kpi_totals"}
     expected = ({(t, r, "SELECT") for t in readable for r in ("authenticated", "service_role")}

@@ -70,6 +70,7 @@ def test_concurrent_dbt_runs_and_cron_refresh_are_serialized(project: Project) -
         # weekly sets the weeks: theirs at Monday's, as_of being a Sunday)
         assert not isinstance(run, dict) or run["window_end"].startswith({
             "analytics_events_project_daily_sets": "2026-03-01T00:00",
+            "analytics_events_daily_visitor_bands": "2026-03-01T00:00",
             "analytics_events_weekly_visitor_sets": "2026-02-23T00:00"}.get(
                 name, "2026-03-01T09:00")), name
     oracle = HourlyOracle()

@@ -54,8 +54,9 @@ def table(p: Project, name: str, bucket: str) -> dict:
 
 # keep the buckets that have ended only
 CLOSED_ONLY = {"analytics_events_project_daily_sets",
-               "analytics_events_weekly_visitor_sets"}
-VISITORS_ONLY = {"analytics_events_weekly_visitor_sets"}  # keep no session sets
+               "analytics_events_weekly_visitor_sets", "analytics_events_daily_visitor_bands"}
+# keep no session sets
+VISITORS_ONLY = {"analytics_events_weekly_visitor_sets", "analytics_events_daily_visitor_bands"}
 LABEL_DIMS = ("project_id", "event_type", "event_label")
 SET_TABLES = {  # name: (grain, dimensions, bucket column)
     "analytics_events_project_hourly_sets": ("hour", ("project_id",), "hour_bucket"),
@@ -63,6 +64,7 @@ SET_TABLES = {  # name: (grain, dimensions, bucket column)
     "analytics_events_daily_sets": ("day", LABEL_DIMS, "day_bucket"),
     "analytics_events_daily_type_sets": ("day", ("project_id", "event_type"), "day_bucket"),
     "analytics_events_weekly_visitor_sets": ("week", LABEL_DIMS, "week_bucket"),
+    "analytics_events_daily_visitor_bands": ("day", LABEL_DIMS, "day_bucket"),
 }
 
 

@@ -28,7 +28,8 @@ TABLES = ("analytics_events_hourly_agg", "analytics_events_daily_agg",
           "analytics_events_weekly_agg", "analytics_events_weekly_type_agg",
           "analytics_events_hourly_slices", "analytics_events_project_hourly_sets",
           "analytics_events_project_daily_sets", "analytics_events_daily_sets",
-          "analytics_events_daily_type_sets", "analytics_events_weekly_visitor_sets")
+          "analytics_events_daily_type_sets", "analytics_events_weekly_visitor_sets",
+          "analytics_events_daily_visitor_bands")
 VIEWS = ("analytics_events_hourly_live", "analytics_engagement_daily")
 EXPOSED = TABLES + VIEWS
 AS_OF = ts("2026-03-02 12:05")  # a Monday
