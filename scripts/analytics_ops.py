@@ -489,12 +489,6 @@ def cmd_prune_hourly(args: argparse.Namespace) -> int:
     return 0
 
 
-# the tables whose sets hold member ids: sorted ids (integer[]) or bands (bit varying)
-SORTED_ID_SETS = ("analytics_events_hourly_slices", "analytics_events_daily_sets",
-                  "analytics_events_daily_type_sets", "analytics_events_weekly_visitor_sets")
-BAND_SETS = ("analytics_events_project_hourly_sets", "analytics_events_project_daily_sets")
-
-
 def cmd_prune_member_ids(args: argparse.Namespace) -> int:
     """Delete the member dictionary's rows whose id no stored set holds any more."""
     ids = sql.SQL("{}.analytics_member_ids").format(sql.Identifier(args.schema))
@@ -504,43 +498,51 @@ def cmd_prune_member_ids(args: argparse.Namespace) -> int:
                         ).fetchone()[0] is None:
             raise OpsError(f"schema {args.schema!r} has no analytics_member_ids (not deployed, "
                            "or deployed by a release before the member dictionary)")
-        found = {name for name, in conn.execute(
-            "select c.relname from pg_class as c where c.relnamespace = %s::regnamespace "
-            "and c.relname = any(%s)", (args.schema, list(SORTED_ID_SETS + BAND_SETS))
-        ).fetchall()}
+        # every set column of the schema's tables: sorted ids (integer[]) or a band
+        columns = conn.execute(
+            "select c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
+            "from pg_class as c join pg_attribute as a on a.attrelid = c.oid "
+            "where c.relnamespace = %s::regnamespace and c.relkind = 'r' "
+            "and a.attname in ('visitor_keys', 'session_keys') and not a.attisdropped "
+            "order by 1, 2", (args.schema,)).fetchall()
         # every member of a stored set is in the label-day sets (or, for days they do not hold
         # yet, the slices); without them a member could be dropped while a set still holds it
-        missing = {"analytics_events_hourly_slices", "analytics_events_daily_sets"} - found
+        missing = ({"analytics_events_hourly_slices", "analytics_events_daily_sets"}
+                   - {table for table, _, kind in columns if kind == "integer[]"})
         if missing:
             raise OpsError(f"schema {args.schema!r} has no {', '.join(sorted(missing))}: "
                            "build every model first (dbt run), then prune")
+        unknown = {(t, c, k) for t, c, k in columns if k not in ("integer[]", "bit varying")}
+        if unknown:
+            raise OpsError(f"member sets of an unknown type, nothing deleted: {sorted(unknown)}")
+
+        def kind_of(column: str) -> sql.Literal:
+            return sql.Literal("v" if column == "visitor_keys" else "s")
+
         held = sql.SQL(" union all ").join(
             sql.SQL("select s.project_id, {k}::\"char\" as kind, unnest(s.{c}) as member_id "
                     "from {s}.{t} as s").format(
-                k=sql.Literal(kind), c=sql.Identifier(f"{member}_keys"),
-                s=sql.Identifier(args.schema), t=sql.Identifier(table))
-            for table in SORTED_ID_SETS if table in found
-            for member, kind in (("visitor", "v"), ("session", "s"))
-            if member == "visitor" or table != "analytics_events_weekly_visitor_sets")
+                k=kind_of(column), c=sql.Identifier(column), s=sql.Identifier(args.schema),
+                t=sql.Identifier(table))
+            for table, column, kind in columns if kind == "integer[]")
         # the members no sorted-id set holds; then those a band still holds (its bit is set)
         conn.execute(sql.SQL(
             "create temporary table analytics_unheld_members on commit drop as "
             "select d.project_id, d.kind, d.member_id from {ids} as d "
             "where not exists (select from ({held}) as h where h.project_id = d.project_id "
             "and h.kind = d.kind and h.member_id = d.member_id)").format(ids=ids, held=held))
-        for table in BAND_SETS:
-            if table not in found:
+        for table, column, kind in columns:
+            if kind != "bit varying":
                 continue
-            for member, kind in (("visitor", "v"), ("session", "s")):
-                conn.execute(sql.SQL(
-                    "delete from analytics_unheld_members as u using {s}.{t} as b "
-                    "where u.kind = {k} and b.project_id = u.project_id "
-                    "and u.member_id + 33 - substring(b.{c} from 1 for 32)::bit(32)::int "
-                    "between 33 and length(b.{c}) "
-                    "and substring(b.{c} from u.member_id + 33 "
-                    "- substring(b.{c} from 1 for 32)::bit(32)::int for 1) = B'1'").format(
-                        s=sql.Identifier(args.schema), t=sql.Identifier(table),
-                        k=sql.Literal(kind), c=sql.Identifier(f"{member}_keys")))
+            conn.execute(sql.SQL(
+                "delete from analytics_unheld_members as u using {s}.{t} as b "
+                "where u.kind = {k} and b.project_id = u.project_id "
+                "and u.member_id + 33 - substring(b.{c} from 1 for 32)::bit(32)::int "
+                "between 33 and length(b.{c}) "
+                "and substring(b.{c} from u.member_id + 33 "
+                "- substring(b.{c} from 1 for 32)::bit(32)::int for 1) = B'1'").format(
+                    s=sql.Identifier(args.schema), t=sql.Identifier(table),
+                    k=kind_of(column), c=sql.Identifier(column)))
         total = conn.execute(sql.SQL("select count(*) from {}").format(ids)).fetchone()[0]
         count = conn.execute("select count(*) from analytics_unheld_members").fetchone()[0]
         if args.dry_run:

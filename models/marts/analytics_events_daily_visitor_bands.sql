@@ -6,15 +6,8 @@
     'members': ['visitor'],
     'closed_buckets': true,
 } -%}
-{{
-    config(
-        meta={'analytics': analytics},
-        post_hook=[
-            "{{ analytics_ensure_index('idx_events_daily_visitor_bands_project_type_day',
-                '(project_id, event_type, day_bucket)') }}",
-        ],
-    )
-}}
+{#- no index of its own: label performance looks a day up by its whole grain (the grain key) -#}
+{{ config(meta={'analytics': analytics}) }}
 
 {#- One row per project, event type, label and day (rollup time zone) that has ended: the day's
     distinct visitors as a band (analytics_key_aggregates), made from its label-day set

@@ -81,7 +81,7 @@ def test_dashboard_queries_use_the_aggregate_indexes(project: Project) -> None:
         "select * from {}.analytics_label_performance('p1', %s, %s, 'impression')").format(
             project.ident), (ts("2026-02-28 00:00"), ts("2026-03-19 00:00"))))
     assert "idx_events_weekly_visitor_sets_project_type_week" in labels, labels
-    assert "idx_events_daily_visitor_bands_project_type_day" in labels, labels
+    assert "analytics_events_daily_visitor_bands_grain_key" in labels, labels
     assert "Seq Scan" not in labels, labels
 
 
