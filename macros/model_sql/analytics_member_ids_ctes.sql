@@ -79,6 +79,8 @@ new_members as (
 
 added_members as (
 
+    -- in the primary key's order: a first build's millions of new keys fill the index page
+    -- after page instead of splitting pages all over it
     insert into {{ ids }} (project_id, kind, member_key, member_id)
     select
         new_members.project_id,
@@ -86,6 +88,7 @@ added_members as (
         new_members.member_key,
         new_members.member_id
     from new_members
+    order by new_members.project_id, new_members.kind, new_members.member_key
     returning 1
 
 ),
