@@ -32,7 +32,8 @@ create table if not exists {{ ids }} (
     kind "char" not null check (kind in ('v', 's')),
     member_key uuid not null,
     member_id integer not null check (member_id > 0),
-    primary key (project_id, kind, member_key)
+    -- the id in the key's index: a run's lookups read the index alone
+    primary key (project_id, kind, member_key) include (member_id)
 );
 create table if not exists {{ counters }} (
     project_id text not null,
