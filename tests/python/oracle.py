@@ -166,7 +166,8 @@ def truth(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC",
 
 
 def digest(member: str) -> uuid.UUID:
-    """The 128-bit key a cleaned visitor or session id is stored as (README › Member sets)."""
+    """The 128-bit key a cleaned visitor or session id is known by in the member dictionary
+    (README › Member sets)."""
     return uuid.UUID(hashlib.md5(member.encode()).hexdigest())
 
 
