@@ -20,10 +20,12 @@ begin
         from pg_attribute
         where attrelid = to_regclass({{ analytics_sql_literal(slices.render()) }})
             and attname = 'visitor_keys' and atttypid = 'integer[]'::regtype
-    ) and not {{ 'true' if flags.FULL_REFRESH and not (flags.SELECT or flags.EXCLUDE) else 'false' }} then
+    ) and not {{ 'true' if flags.FULL_REFRESH and not (invocation_args_dict.get('select')
+        or invocation_args_dict.get('exclude') or invocation_args_dict.get('selector'))
+        else 'false' }} then
         raise exception using
             message = {{ analytics_sql_literal(ids.render() ~ ' is missing, and the stored sets hold its ids') }},
-            hint = 'Rebuild every model with dbt run --full-refresh (no --select): the member ids start afresh.';
+            hint = 'Rebuild every model with dbt run --full-refresh (no --select or --exclude): the member ids start afresh.';
     end if;
 end
 $member_ids$;

@@ -705,3 +705,28 @@ def test_project_daily_sets_keep_the_days_that_have_ended(project: Project,
         (ts("2026-03-02 05:00"), ts("2026-03-05 00:00")),
         (ts("2026-03-04 00:00"), ts("2026-03-05 00:00")),
     ])
+
+
+def test_a_lost_member_dictionary_stops_the_run_until_a_full_refresh(project: Project) -> None:
+    """The stored sets hold member ids: a run that finds the dictionary gone stops before any
+    model (new ids would be read as other members) and changes nothing; a --full-refresh of
+    one model does not pass either, and one of every model starts the ids afresh, exact."""
+    project.insert(make_events(random.Random(11), START, START + 30 * HOUR))
+    at = START + 30 * HOUR + dt.timedelta(minutes=5)
+    project.dbt_run(at)
+    variables = {"app_schema": project.schema, "policy_schema": f"{project.schema}_private",
+                 "as_of": at.isoformat()}
+    project.execute("drop table {schema}.analytics_member_ids")
+    before = project.table_rows("analytics_events_daily_agg", (
+        "project_id", "event_type", "event_label", "day_bucket", "unique_visitors"))
+    for extra in ([], ["--full-refresh", "--select", "analytics_events_hourly_slices"]):
+        stopped = dbt(["run", *extra], project.schema, variables, check=False)
+        assert stopped.returncode != 0, stopped.stdout[-3000:]
+        assert 'analytics_member_ids" is missing' in stopped.stdout, stopped.stdout[-3000:]
+        assert project.conn.execute(
+            "select to_regclass(%s)", (f"{project.schema}.analytics_member_ids",)
+        ).fetchone()[0] is None
+    assert project.table_rows("analytics_events_daily_agg", (
+        "project_id", "event_type", "event_label", "day_bucket", "unique_visitors")) == before
+    project.dbt_run(at, full_refresh=True)
+    check_all(project, at, "UTC")
