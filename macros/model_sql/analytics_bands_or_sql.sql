@@ -4,7 +4,8 @@
         and the highest end of them all (cut from one zero string), then ORed (bit_or), in core
         C functions, no sort, no function of this project (so a SECURITY INVOKER dashboard
         function may inline it). No row when every band is empty. The one place a union of bands
-        is written: analytics_bands_or (models) and analytics_kpi_totals use it. -#}
+        is written: analytics_bands_or and analytics_bands_count (the models' aggregates),
+        analytics_kpi_totals and analytics_label_performance use it. -#}
     with parts as (
         select
             substring(bands.band from 1 for 32)::bit(32)::integer as lo,
