@@ -3,16 +3,18 @@
         role may use it; named for this deployment by analytics_private_name). A member is an
         integer id from the member dictionary (analytics_ensure_member_ids); a set is stored in
         one of two forms:
-        - sorted ids (integer[]): the slices and the label sets. analytics_key_union(integer[])
+        - sorted ids (integer[]): the slices, the label-day and daily type sets.
+          analytics_key_union(integer[])
           is the sorted, de-duplicated union of a group's sets, analytics_key_count(integer[])
           its cardinality. Each concatenates the group's arrays in memory (array_cat, no row
           per key) and sorts once per group. sspace, the planner's guess of one group's state
           (4 kB: a label-day set of 1,000 ids), lets it hash the groups of an hourly run but
           sort a first build's 30 days and take one group at a time.
-        - a band (bit varying): the project sets the KPI reads. 32 bits of offset (the lowest
+        - a band (bit varying): the project sets the KPI reads, the daily and weekly visitor
+          bands label performance reads. 32 bits of offset (the lowest
           id rounded down to a multiple of 8), then one bit per id from the offset to the
           highest id, to a whole byte; the empty set is the offset 0 alone. Its count is
-          bit_count of the bits after the offset (analytics_band_size), its union an OR of the
+          bit_count of the bits after the offset, its union an OR of the
           bands padded to a common offset and end, in core C functions (bit_or), without a
           sort. analytics_band_union(integer[]) makes a group's band from sorted-id sets,
           analytics_band_union(bit varying) from bands, and analytics_key_count(bit varying)
