@@ -2,12 +2,10 @@
     {#- A model's import CTE when it is made from a finer set table, written after its
         analytics_window_ctes (`run_window`, [`extra_buckets`]): `source_sets`, the rows of
         `upstream` whose bucket `column` lies in the window (analytics_in_window), with the
-        model's dimensions
-        (spec.dimensions), its bucket (`column` truncated to the model's grain), for a weekly
-        model the ISO day of the week (day_of_week, analytics_week_day_sets), and the set
-        measures of the model's members (analytics_set_columns). Ends with a comma. -#}
+        model's dimensions (spec.dimensions), its bucket (`column` truncated to the model's
+        grain) and the set measures of the model's members (analytics_set_columns). Ends with a
+        comma. -#}
     {%- set spec = run.spec -%}
-    {%- set tz = analytics_time_zone() -%}
 source_sets as (
 
     select
@@ -15,9 +13,6 @@ source_sets as (
         source_sets.{{ dimension }},
         {%- endfor %}
         {{ analytics_bucket_sql(spec.grain, 'source_sets.' ~ column) }} as {{ spec.bucket }},
-        {%- if spec.build == 'week_counts' %}
-        extract(isodow from source_sets.{{ column }} at time zone '{{ tz }}')::int as day_of_week,
-        {%- endif %}
         {{ analytics_set_columns('source_sets', spec.members) }}
     from {{ upstream }} as source_sets
     where {{ analytics_in_window(run, 'source_sets.' ~ column) }}

@@ -1,7 +1,8 @@
 {% macro analytics_member_ids_ctes(run) -%}
-    {#- The slices' CTEs after `windowed_events`, ending with a comma: `member_ids`, one row per
-        project, kind ('v', 's') and member key of the window's events with its id in the member
-        dictionary (analytics_ensure_member_ids). A key the dictionary does not hold yet is
+    {#- The slices' CTEs after `windowed_events`, ending with a comma: `event_members`, the
+        window's events with their members' keys (visitor_member_key, session_member_key), and
+        `member_ids`, one row per project, kind ('v', 's') and member key of
+        the window's events with its id in the member dictionary (analytics_ensure_member_ids). A key the dictionary does not hold yet is
         numbered here, after the project and kind's last id, in order of its first event in the
         window (then by key), and inserted into the dictionary and its counter by the same
         statement: one snapshot, so an event committed while the run reads cannot be counted
@@ -14,34 +15,58 @@
     {%- set counters = analytics_relation('analytics_member_counters', run.target.schema
         if run.target is not string else none) -%}
     {%- set persist = not (model is defined and model.resource_type == 'unit_test') -%}
+event_members as (
+
+    -- each event of the window with its members' keys, computed once (md5 is most of the
+    -- numbering's cost)
+    select
+        windowed_events.*,
+        {{ analytics_member_key('windowed_events.visitor_id') }} as visitor_member_key,
+        {{ analytics_member_key('windowed_events.session_id') }} as session_member_key
+    from windowed_events
+
+),
+
 seen_members as (
 
     -- each member key of the window once, with its first event
     select
-        windowed_events.project_id,
-        member.kind,
-        member.member_key,
-        min(windowed_events.created_at) as first_seen
-    from windowed_events
-    cross join lateral (
-        values
-            ('v'::"char", {{ analytics_member_key('windowed_events.visitor_id') }}),
-            ('s'::"char", {{ analytics_member_key('windowed_events.session_id') }})
-    ) as member (kind, member_key)
-    where member.member_key is not null
-    group by windowed_events.project_id, member.kind, member.member_key
+        members.project_id,
+        members.kind,
+        members.member_key,
+        min(members.created_at) as first_seen
+    from (
+        select
+            event_members.project_id,
+            'v'::"char" as kind,
+            event_members.visitor_member_key as member_key,
+            event_members.created_at
+        from event_members
+        where event_members.visitor_member_key is not null
+        union all
+        select
+            event_members.project_id,
+            's'::"char" as kind,
+            event_members.session_member_key as member_key,
+            event_members.created_at
+        from event_members
+        where event_members.session_member_key is not null
+    ) as members
+    group by members.project_id, members.kind, members.member_key
 
 ),
 
-known_members as (
+looked_up_members as (
 
+    -- one probe of the dictionary's key index per member (it holds the id); no id: a new key
     select
         seen_members.project_id,
         seen_members.kind,
         seen_members.member_key,
+        seen_members.first_seen,
         member_ids.member_id
     from seen_members
-    inner join {{ ids }} as member_ids
+    left join {{ ids }} as member_ids
         on
             seen_members.project_id = member_ids.project_id
             and seen_members.kind = member_ids.kind
@@ -53,26 +78,19 @@ new_members as (
 
     -- numbered after the project and kind's last id, in order of first appearance
     select
-        seen_members.project_id,
-        seen_members.kind,
-        seen_members.member_key,
+        looked_up_members.project_id,
+        looked_up_members.kind,
+        looked_up_members.member_key,
         (coalesce(counters.last_id, 0) + row_number() over (
-            partition by seen_members.project_id, seen_members.kind
-            order by seen_members.first_seen, seen_members.member_key
+            partition by looked_up_members.project_id, looked_up_members.kind
+            order by looked_up_members.first_seen, looked_up_members.member_key
         ))::integer as member_id
-    from seen_members
+    from looked_up_members
     left join {{ counters }} as counters
         on
-            seen_members.project_id = counters.project_id
-            and seen_members.kind = counters.kind
-    where not exists (
-        select
-        from known_members
-        where
-            seen_members.project_id = known_members.project_id
-            and seen_members.kind = known_members.kind
-            and seen_members.member_key = known_members.member_key
-    )
+            looked_up_members.project_id = counters.project_id
+            and looked_up_members.kind = counters.kind
+    where looked_up_members.member_id is null
 
 ),
 {%- if persist %}
@@ -111,11 +129,12 @@ counted_members as (
 member_ids as (
 
     select
-        known_members.project_id,
-        known_members.kind,
-        known_members.member_key,
-        known_members.member_id
-    from known_members
+        looked_up_members.project_id,
+        looked_up_members.kind,
+        looked_up_members.member_key,
+        looked_up_members.member_id
+    from looked_up_members
+    where looked_up_members.member_id is not null
     union all
     select
         new_members.project_id,

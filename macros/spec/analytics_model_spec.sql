@@ -8,8 +8,7 @@
           grain declared in analytics_grain; its bucket column is <grain>_bucket;
         - build: event_sets (the slices, the only model that reads the raw events), sets (the
           union of a finer set table's sets into coarser buckets or fewer dimensions), counts
-          (event counts and exact distinct counts of such a union) or week_counts (the same for
-          a week, from its daily sets, without building the union);
+          (event counts and exact distinct counts of such a union);
         - unique: its grain, one row per these columns in this order: the named constraint
           <model>_grain_key and the uniqueness test are made from it;
         - nullable_keys (optional): the unique columns that may be NULL, matched NULL-safely
@@ -106,8 +105,8 @@
         {{ exceptions.raise_compiler_error(fail ~ "grain must be " ~ grain_names[:-1] | join(', ')
             ~ " or " ~ grain_names[-1] ~ " (macros/spec/analytics_grain.sql), got " ~ grain) }}
     {%- endif -%}
-    {%- if build not in ('event_sets', 'sets', 'counts', 'week_counts') -%}
-        {{ exceptions.raise_compiler_error(fail ~ "build must be event_sets, sets, counts or week_counts, got " ~ build) }}
+    {%- if build not in ('event_sets', 'sets', 'counts') -%}
+        {{ exceptions.raise_compiler_error(fail ~ "build must be event_sets, sets or counts, got " ~ build) }}
     {%- endif -%}
     {%- if bucket not in unique or nullable | reject('in', unique) | list
         or unique | unique | list | length != unique | length -%}

@@ -25,31 +25,31 @@ keyed_events as (
         -- lead the grouping so the sort compares bigints and timestamps, not texts, and the
         -- rows come out clustered by project and hour (what dashboards read); the real keys
         -- follow them
-        hashtextextended(windowed_events.project_id, 0) as project_hash,
+        hashtextextended(event_members.project_id, 0) as project_hash,
         hashtextextended(
-            windowed_events.event_type
+            event_members.event_type
             {%- for name in analytics_dimensions('name') %}
-                || '/' || coalesce(windowed_events.{{ name }}, '')
+                || '/' || coalesce(event_members.{{ name }}, '')
             {%- endfor %}, 0
         ) as label_hash,
-        windowed_events.project_id,
-        windowed_events.event_type,
-        {{ analytics_dimension_columns('windowed_events') }},
-        {{ analytics_bucket_sql('hour', 'windowed_events.created_at') }} as hour_bucket,
-        {{ analytics_bucket_sql('day', 'windowed_events.created_at') }} as day_bucket,
+        event_members.project_id,
+        event_members.event_type,
+        {{ analytics_dimension_columns('event_members') }},
+        {{ analytics_bucket_sql('hour', 'event_members.created_at') }} as hour_bucket,
+        {{ analytics_bucket_sql('day', 'event_members.created_at') }} as day_bucket,
         visitor_ids.member_id as visitor_key,
         session_ids.member_id as session_key
-    from windowed_events
+    from event_members
     left join member_ids as visitor_ids
         on
-            windowed_events.project_id = visitor_ids.project_id
+            event_members.project_id = visitor_ids.project_id
             and visitor_ids.kind = 'v'
-            and {{ analytics_member_key('windowed_events.visitor_id') }} = visitor_ids.member_key
+            and event_members.visitor_member_key = visitor_ids.member_key
     left join member_ids as session_ids
         on
-            windowed_events.project_id = session_ids.project_id
+            event_members.project_id = session_ids.project_id
             and session_ids.kind = 's'
-            and {{ analytics_member_key('windowed_events.session_id') }} = session_ids.member_key
+            and event_members.session_member_key = session_ids.member_key
 
 ),
 
@@ -65,18 +65,12 @@ final as (
         hour_bucket,
         day_bucket,
         count(*) as event_count,
-        coalesce(
-            array_agg(distinct visitor_key order by visitor_key) filter (
-                where visitor_key is not null
-            ),
-            '{}'
-        ) as visitor_keys,
-        coalesce(
-            array_agg(distinct session_key order by session_key) filter (
-                where session_key is not null
-            ),
-            '{}'
-        ) as session_keys
+        {{ analytics_key_function('analytics_sorted_keys') }}(coalesce(
+            array_agg(visitor_key) filter (where visitor_key is not null), '{}'
+        )) as visitor_keys,
+        {{ analytics_key_function('analytics_sorted_keys') }}(coalesce(
+            array_agg(session_key) filter (where session_key is not null), '{}'
+        )) as session_keys
     from keyed_events
     group by
         project_hash,

@@ -1,7 +1,7 @@
 {%- set analytics = {
     'grain': 'week',
     'unique': ['week_bucket', 'project_id', 'event_type'],
-    'build': 'week_counts',
+    'build': 'counts',
 } -%}
 {{
     config(
@@ -14,40 +14,28 @@
 }}
 
 {#- One row per project, event type and ISO week (rollup time zone), every label together:
-    the weekly event series by type, from the week's daily type sets, each member counted on
-    the first day it appears. -#}
+    the weekly event series by type, from the week's daily type sets (the cardinality of their
+    union, analytics_key_count). -#}
 {%- set run = analytics_run_context('analytics_events_weekly_type_agg', analytics) -%}
 with {{ analytics_window_ctes(run) }}
 
 {{ analytics_import_ctes(run, ref('analytics_events_daily_type_sets'), 'day_bucket') }}
 
-days as (
-
-    -- one per project, event type and ISO week: its seven daily type sets side by side
-    select
-        project_id,
-        event_type,
-        week_bucket,
-        sum(event_count)::bigint as event_count
-        {{- analytics_week_day_sets() }}
-    from source_sets
-    group by project_id, event_type, week_bucket
-
-),
-
 final as (
 
-    -- each member counted on the first day of the week it appears, over every label
+    -- the week's daily type sets concatenated and counted distinct (sorted in C), one row per
+    -- project, event type and ISO week
     select
         project_id,
         event_type,
         week_bucket,
-        event_count,
-        {{ analytics_first_day_count('visitor') }} as unique_visitors,
-        {{ analytics_first_day_count('session') }} as unique_sessions,
+        sum(event_count)::bigint as event_count,
+        {{ analytics_key_function('analytics_key_count') }}(visitor_keys) as unique_visitors,
+        {{ analytics_key_function('analytics_key_count') }}(session_keys) as unique_sessions,
         now() as created_at,
         now() as updated_at
-    from days
+    from source_sets
+    group by project_id, event_type, week_bucket
 
 )
 
