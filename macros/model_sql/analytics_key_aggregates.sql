@@ -8,7 +8,7 @@
           is the sorted, de-duplicated union of a group's sets, analytics_key_count(integer[])
           its cardinality. Each concatenates the group's arrays in memory (array_cat, no row
           per key) and sorts once per group, in C: intarray's sort() and uniq()
-          (analytics_intarray_schema), as analytics_sorted_keys does for the slices' ids. sspace, the planner's guess of one group's state
+          (analytics_intarray_schema). sspace, the planner's guess of one group's state
           (4 kB: a label-day set of 1,000 ids), lets it hash the groups of an hourly run but
           sort a first build's 30 days and take one group at a time.
         - a band (bit varying): the project sets the KPI reads, the daily and weekly visitor
