@@ -23,7 +23,9 @@ with {{ analytics_window_ctes(run) }}
 
 final as (
 
-    -- the union of the day's slices, one row per project, event type, label and day
+    -- the union of the day's slices, one row per project, event type, label and day; grouped
+    -- by a sort that compares hashes (bigints) before the texts, as the slices are (a sort by
+    -- the texts alone compares with strcoll: 80 ms more an hour on the benchmark's data)
     select
         project_id,
         event_type,
@@ -33,7 +35,18 @@ final as (
         {{ analytics_key_function('analytics_key_union') }}(visitor_keys) as visitor_keys,
         {{ analytics_key_function('analytics_key_union') }}(session_keys) as session_keys
     from source_sets
-    group by project_id, event_type, {{ analytics_dimension_columns() }}, day_bucket
+    group by
+        hashtextextended(project_id, 0),
+        hashtextextended(
+            event_type
+            {%- for name in analytics_dimensions('name') %}
+                || '/' || coalesce({{ name }}, '')
+            {%- endfor %}, 0
+        ),
+        project_id,
+        event_type,
+        {{ analytics_dimension_columns() }},
+        day_bucket
 
 )
 
