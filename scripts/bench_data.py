@@ -40,6 +40,12 @@ def load(conn, schema: str, days: float, per_day: int, projects: int,
     create_raw_table(conn, schema)
     ident = sql.Identifier(schema)
     conn.execute(sql.SQL("truncate {}.analytics_events").format(ident))
+    # a fresh deployment: a --full-refresh keeps the member dictionary (by design), so without
+    # this a second run's dictionary would still hold the first run's members (their ids widen
+    # the bands and the dictionary counts twice in the storage ratio); the build that follows
+    # is a --full-refresh of every model, which starts the ids afresh
+    conn.execute(sql.SQL("drop table if exists {0}.analytics_member_ids, "
+                         "{0}.analytics_member_counters").format(ident))
     rows = int(days * per_day)
     start = end - dt.timedelta(days=days)
     chunk = 1_000_000
