@@ -3,7 +3,8 @@
         `bands_sql` selects as its one column: each band padded with zeros to the lowest offset
         and the highest end of them all, then ORed (bit_or), in core C functions, no sort, no
         function of this project (so a SECURITY INVOKER dashboard function may inline it). No
-        row when every band is empty. The one place a union of bands is written: analytics_bands_or and analytics_bands_count (the models' aggregates),
+        row when every band is empty. The one place a union of bands is written:
+        analytics_bands_or and analytics_bands_count (the models' aggregates),
         analytics_kpi_totals and analytics_label_performance use it. -#}
     with parts as (
         select
