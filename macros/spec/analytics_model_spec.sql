@@ -27,6 +27,10 @@
         - members (optional, a build 'sets' model): the member sets it keeps, ['visitor'],
           ['session'] or both (the default, in that order): <member>_keys. Each must be in the
           table it reads; a counts model reads a table that keeps both.
+        - settled (optional, a build 'sets' model of a day grain that reads the hourly slices):
+          an open day's row also keeps the union of its hours that the lookback no longer
+          rebuilds (analytics_settled_sets_ctes), so a run re-reads only the hours after them:
+          the measures settled_through, settled_event_count and recent_<member>_keys.
         Derived here: bucket; key_columns (the unique columns but the bucket and the nullable
         ones, the slices' day_bucket last) and dimensions (the key and nullable columns but
         day_bucket), by which the strategy matches rows; measures and timestamps (from build);
@@ -90,7 +94,7 @@
     {%- endif -%}
     {%- set declared = nodes[model_name].config.meta.analytics if declared is none else declared -%}
     {%- set known = ['grain', 'build', 'unique', 'nullable_keys', 'surrogate_id', 'kept_for',
-        'closed_buckets', 'members'] -%}
+        'closed_buckets', 'members', 'settled'] -%}
     {%- set grain = declared.get('grain') -%}
     {%- set build = declared.get('build') -%}
     {%- set unique = declared.get('unique') or [] -%}
@@ -158,6 +162,14 @@
             ~ " sets, and " ~ upstream[0] ~ " keeps " ~ upstream_members | join(' and ')
             ~ " sets only (members)") }}
     {%- endif -%}
+    {%- set settled = declared.get('settled', false) -%}
+    {%- if settled not in (true, false) or (settled and (build != 'sets' or grain == 'hour'
+        or declared.get('closed_buckets') or (upstream and nodes[upstream[0]].config.meta
+            .analytics.get('build') != 'event_sets'))) -%}
+        {{ exceptions.raise_compiler_error(fail ~ "settled is true or false, and only for a build "
+            ~ "'sets' model coarser than an hour, of open buckets, that reads the slices (build "
+            ~ "event_sets), got " ~ settled) }}
+    {%- endif -%}
     {%- set key_columns = [] -%}
     {%- for column in unique if column not in (bucket, 'day_bucket') and column not in nullable -%}
         {%- do key_columns.append(column) -%}
@@ -174,6 +186,10 @@
     {%- for member in members -%}
         {%- do member_columns.append(member ~ '_keys') -%}
     {%- endfor -%}
+    {%- set settled_columns = [] -%}
+    {%- for column in (['settled_through', 'settled_event_count'] + member_columns) if settled -%}
+        {%- do settled_columns.append(column if column.startswith('settled_') else 'recent_' ~ column) -%}
+    {%- endfor -%}
     {%- set spec = {
         'name': model_name,
         'grain': grain,
@@ -184,7 +200,8 @@
         'nullable_keys': nullable,
         'dimensions': dimensions,
         'measures': ['event_count'] + (member_columns if sets
-            else ['unique_visitors', 'unique_sessions']),
+            else ['unique_visitors', 'unique_sessions']) + settled_columns,
+        'settled': settled,
         'members': members | list,
         'timestamps': not sets,
         'surrogate_id': declared.get('surrogate_id', false),
