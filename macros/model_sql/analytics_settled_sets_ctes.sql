@@ -8,10 +8,11 @@
         day's hours before settled_through, is its sets less those. An incremental run then
         reads, per day of its window, the stored rows and only the slices from settled_through
         on, and merges sorted sets in C (intarray's _int_union and intset_subtract, linear),
-        instead of re-reading and re-sorting every hour of the day so far. A day reads all its slices again when its rows
-        do not share one settled_through at or before this run's (an older as_of), when a
-        claimed late change reaches it (extra_buckets), on a re-aggregation range, and on a first
-        build. The three are NULL where the next hourly run no longer rebuilds the day. -#}
+        instead of re-reading and re-sorting every hour of the day so far. A day reads all its
+        slices again when its rows do not share one settled_through at or before this run's (an
+        older as_of), when a claimed late change reaches it (extra_buckets), on a re-aggregation
+        range, and on a first build. A re-aggregation range run for the slices alone (no later
+        run of this model with the same range) is not seen: run a range for every model. The three are NULL where the next hourly run no longer rebuilds the day. -#}
     {%- set spec = run.spec -%}
     {%- set params = run.params -%}
     {%- set bucket = spec.bucket -%}
