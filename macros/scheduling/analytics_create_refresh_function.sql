@@ -20,6 +20,12 @@
     {%- set defaults = analytics_run_params() -%}
     {%- set params = analytics_refresh_params() -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
+{%- for name in models if analytics_model_spec(name).get('settled') %}
+
+-- the columns the function reads, on a table an older release built that this run did not
+-- select
+{{ analytics_settled_columns_ddl(analytics_relation(name), analytics_model_spec(name)) }};
+{%- endfor %}
 
 create or replace function {{ fn }}(
     p_as_of timestamptz default now(),

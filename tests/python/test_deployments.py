@@ -289,3 +289,50 @@ def test_a_deployment_with_the_slices_old_name_keeps_its_rows(project: Project) 
     result = project.refresh(as_of + HOUR)
     assert new in result
     check_all(project, as_of + HOUR, "UTC")
+
+
+SETTLED_COLUMNS = ("settled_through", "settled_event_count", "recent_visitor_keys",
+                   "recent_session_keys")
+
+
+def test_label_day_sets_of_an_older_release_get_the_settled_columns(project: Project) -> None:
+    """An older release's label-day sets have no settled columns. The next dbt run adds them
+    (analytics_ensure_settled_columns), reads the open day whole once and settles it; so does a
+    dbt run that selects another model only, before the refresh function (which reads them)
+    runs. Every table is exact after each, and so are the hourly runs after them."""
+    rng = random.Random(11)
+    as_of = ts("2026-03-05 09:05")
+    project.insert(make_events(rng, ts("2026-03-03 00:00"), as_of + 2 * HOUR))
+    drop = ("alter table {schema}.analytics_events_daily_sets "
+            + ", ".join(f"drop column {c}" for c in SETTLED_COLUMNS))
+
+    def columns() -> list[str]:
+        return [r[0] for r in project.conn.execute(
+            "select attname from pg_attribute where attrelid = to_regclass(%s) "
+            "and attname = any(%s) and not attisdropped order by attnum",
+            (f"{project.schema}.analytics_events_daily_sets", list(SETTLED_COLUMNS)))]
+
+    def settled_days() -> list[tuple]:
+        return project.conn.execute(sql.SQL(
+            "select day_bucket, min(settled_through), max(settled_through), "
+            "count(*) - count(settled_through) from {}.analytics_events_daily_sets "
+            "where settled_through is not null or day_bucket >= %s group by day_bucket "
+            "order by 1").format(project.ident), (ts("2026-03-05 00:00"),)).fetchall()
+
+    project.dbt_run(as_of - HOUR)
+    project.execute(drop)
+    assert columns() == []
+    project.dbt_run(as_of)
+    assert columns() == list(SETTLED_COLUMNS)
+    settle = as_of.replace(minute=0) - 2 * HOUR
+    assert settled_days() == [(ts("2026-03-05 00:00"), settle, settle, 0)]
+    check_all(project, as_of, "UTC")
+    project.refresh(as_of + HOUR)
+    check_all(project, as_of + HOUR, "UTC")
+    # the columns gone again, then a run of another model alone
+    project.execute(drop)
+    project.dbt_run(as_of + HOUR, select="analytics_events_hourly_agg")
+    assert columns() == list(SETTLED_COLUMNS)
+    project.refresh(as_of + 2 * HOUR)
+    assert settled_days() == [(ts("2026-03-05 00:00"), settle + 2 * HOUR, settle + 2 * HOUR, 0)]
+    check_all(project, as_of + 2 * HOUR, "UTC")
