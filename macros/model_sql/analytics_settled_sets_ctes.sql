@@ -71,7 +71,12 @@ stored_days as (
         {%- endif %}
     group by stored_row.{{ bucket }}
     having
+        -- every row keeps a whole part (a row missing one of its columns is read again)
         count(stored_row.settled_through) = count(*)
+        and count(stored_row.settled_event_count) = count(*)
+        {%- for member in spec.members %}
+        and count(stored_row.recent_{{ member }}_keys) = count(*)
+        {%- endfor %}
         and min(stored_row.settled_through) = max(stored_row.settled_through)
         and min(stored_row.settled_through) <= (select s.settle_before from settle as s)
     {%- else %}

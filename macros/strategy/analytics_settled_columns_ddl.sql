@@ -8,12 +8,16 @@
         {{ return('select 1') }}
     {%- endif -%}
     {%- set adds = [] -%}
+    {%- set names = [] -%}
     {%- for measure in spec.measures[1 + spec.members | length:] -%}
         {%- do adds.append('add column if not exists ' ~ measure ~ ' ' ~ ('timestamptz'
             if measure == 'settled_through' else 'bigint' if measure == 'settled_event_count'
             else 'integer []')) -%}
+        {%- do names.append(analytics_sql_literal(measure)) -%}
     {%- endfor -%}
-    {{ return(analytics_guarded_ddl(relation, "not exists (select from pg_attribute where attrelid = "
-        ~ analytics_sql_literal(relation.render()) ~ "::regclass and attname = 'settled_through')",
+    {#- any of them missing (not only the first): the lock is taken only then -#}
+    {{ return(analytics_guarded_ddl(relation, "(select count(*) from pg_attribute where attrelid = "
+        ~ analytics_sql_literal(relation.render()) ~ "::regclass and attname in ("
+        ~ names | join(', ') ~ ") and not attisdropped) < " ~ names | length,
         ['alter table ' ~ relation ~ ' ' ~ adds | join(', ')], 'add the settled columns')) }}
 {%- endmacro %}
