@@ -320,11 +320,30 @@ def test_label_day_sets_of_an_older_release_get_the_settled_columns(project: Pro
             "where settled_through is not null or day_bucket >= %s group by day_bucket "
             "order by 1").format(project.ident), (ts("2026-03-05 00:00"),)).fetchall()
 
+    def compressible_sets() -> list[tuple]:
+        # member sets (every <...>_keys column) stored with compression (analytics_set_storage)
+        return project.conn.execute(
+            "select c.relname, a.attname from pg_attribute as a join pg_class as c "
+            "on c.oid = a.attrelid where c.relnamespace = to_regnamespace(%s) "
+            "and c.relkind = 'r' and a.attname like '%%\\_keys' and not a.attisdropped "
+            "and a.attstorage <> 'e' order by 1, 2", (project.ident.as_string(project.conn),)
+        ).fetchall()
+
     project.dbt_run(as_of - HOUR)
+    assert project.conn.execute(
+        "select count(*) from pg_attribute where attrelid = to_regclass(%s) "
+        "and attname like '%%\\_keys' and attstorage = 'e'",
+        (f"{project.schema}.analytics_events_daily_type_sets",)).fetchone()[0] == 2
+    assert compressible_sets() == []
+    # an older release's table: sets stored with compression and no settled columns
+    project.execute("alter table {schema}.analytics_events_daily_type_sets "
+                    "alter column visitor_keys set storage extended")
     project.execute(drop(SETTLED_COLUMNS))
     assert columns() == []
+    assert compressible_sets() == [("analytics_events_daily_type_sets", "visitor_keys")]
     project.dbt_run(as_of)
     assert columns() == list(SETTLED_COLUMNS)
+    assert compressible_sets() == []
     settle = as_of.replace(minute=0) - 2 * HOUR
     assert settled_days() == [(ts("2026-03-05 00:00"), settle, settle, 0)]
     check_all(project, as_of, "UTC")
