@@ -24,7 +24,7 @@ with {{ analytics_window_ctes(run) }}
 
 final as (
 
-    -- the week's daily label sets concatenated and counted distinct (sorted in C), one row per
+    -- the week's daily label sets merged and counted distinct (in C), one row per
     -- project, event type, label and ISO week
     select
         project_id,

@@ -23,7 +23,7 @@ with {{ analytics_window_ctes(run) }}
 
 final as (
 
-    -- the week's daily type sets concatenated and counted distinct (sorted in C), one row per
+    -- the week's daily type sets merged and counted distinct (in C), one row per
     -- project, event type and ISO week
     select
         project_id,
