@@ -11,7 +11,7 @@ import secrets
 
 import psycopg
 import pytest
-from analytics_db import create_raw_table, dbt
+from analytics_db import connect, create_raw_table, dbt
 from conftest import Project, ts
 from hostile_rows import event, history
 from oracle import truth
@@ -357,3 +357,41 @@ def test_label_day_sets_of_an_older_release_get_the_settled_columns(project: Pro
     project.refresh(as_of + 2 * HOUR)
     assert settled_days() == [(ts("2026-03-05 00:00"), settle + 2 * HOUR, settle + 2 * HOUR, 0)]
     check_all(project, as_of + 2 * HOUR, "UTC")
+
+
+def test_intarray_installed_in_a_schema_of_its_own(conn: psycopg.Connection) -> None:
+    """A database where intarray already lives in another schema, with a name to quote: the
+    set aggregates merge with that schema's _int_union (analytics_intarray_schema), nothing is
+    installed a second time, and the dbt run and the refresh function are exact against the
+    oracle. Its own database: the shared one has intarray in `extensions`."""
+    database = f"analytics_intarray_{secrets.token_hex(3)}"
+    home = 'int "arrays" Here'
+    conn.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
+    try:
+        with connect(dbname=database) as other:
+            other.execute(sql.SQL("create schema {}").format(sql.Identifier(home)))
+            other.execute(sql.SQL("create extension intarray schema {}").format(
+                sql.Identifier(home)))
+            schema = f"t_intarray_{secrets.token_hex(3)}"
+            create_raw_table(other, schema)
+            project = Project(other, schema)
+            project.insert(make_events(random.Random(17), ts("2026-03-02 00:00"),
+                                       ts("2026-03-03 14:00")))
+            as_of = ts("2026-03-03 12:05")
+            project.dbt_run(as_of, env={"PGDATABASE": database})
+            check_all(project, as_of, "UTC")
+            project.refresh(as_of + HOUR)
+            check_all(project, as_of + HOUR, "UTC")
+            steps = other.execute(
+                "select a.aggtransfn::regproc::text from pg_aggregate as a join pg_proc as p "
+                "on p.oid = a.aggfnoid where p.pronamespace = %s::regnamespace "
+                "and p.proargtypes[0] = 'integer[]'::regtype order by 1",
+                (sql.Identifier(f"{schema}_private").as_string(other),)).fetchall()
+            merge = sql.Identifier(home).as_string(other) + "._int_union"
+            assert steps == sorted([(merge,), (merge,), ("array_cat",)]), steps
+            assert other.execute("select extnamespace::regnamespace::text from pg_extension "
+                                 "where extname = 'intarray'").fetchone()[0] == \
+                sql.Identifier(home).as_string(other)
+    finally:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(
+            sql.Identifier(database)))
