@@ -83,6 +83,61 @@ def test_a_run_never_makes_application_writes_wait(project: Project) -> None:
     check_all(project, at, "UTC")
 
 
+
+def reads_while(p: Project, run) -> int:
+    """Dashboard reads of the label-day sets, each in its own transaction with a 3 s
+    lock_timeout, for as long as `run` (a dbt process) goes on; one that waits longer raises.
+    How many were made."""
+    made = 0
+    with connect() as reader:
+        reader.execute("set lock_timeout = '3s'")
+        while run.poll() is None:
+            reader.execute(sql.SQL("select count(*) from {}.analytics_events_daily_sets")
+                           .format(p.ident))
+            made += 1
+            time.sleep(0.1)
+    return made
+
+
+def test_an_upgrade_beside_an_open_dashboard_read(project: Project) -> None:
+    """An older release's label-day sets (no settled columns) while a dashboard's transaction
+    that read them is still open: the run's DDL that adds the columns waits 2 s at most, then
+    the run stops with a message naming the table and what the DDL was for, and nothing is
+    changed; reads meanwhile never wait as long as their 3 s lock_timeout. Once the read has
+    ended, the next run adds the columns and every table is exact."""
+    history(project)
+    project.dbt_run(ts("2026-03-03 12:05"))
+    settled = ["settled_through", "settled_event_count", "recent_visitor_keys",
+               "recent_session_keys"]
+    project.execute("alter table {schema}.analytics_events_daily_sets "
+                    + ", ".join(f"drop column {c}" for c in settled))
+
+    def columns() -> int:
+        return project.conn.execute(
+            "select count(*) from pg_attribute where attrelid = to_regclass(%s) "
+            "and attname = any(%s) and not attisdropped",
+            (f"{project.schema}.analytics_events_daily_sets", settled)).fetchone()[0]
+
+    dashboard = connect(autocommit=False)
+    try:
+        dashboard.execute(sql.SQL("select count(*) from {}.analytics_events_daily_sets")
+                          .format(project.ident))  # left open: its lock is held
+        run = project.start_dbt(ts("2026-03-03 13:05"), select=None)
+        assert reads_while(project, run) > 0
+        out = run.communicate()[0]
+        assert run.returncode != 0, out
+        assert "within 2s to add the settled columns: sessions" in out, out
+        assert columns() == 0
+    finally:
+        dashboard.rollback()
+        dashboard.close()
+    at = ts("2026-03-03 13:05")
+    project.dbt_run(at)
+    assert columns() == len(settled)
+    check_all(project, at, "UTC")
+    project.refresh(at + dt.timedelta(hours=1))
+    check_all(project, at + dt.timedelta(hours=1), "UTC")
+
 # --- 4: an index on created_at that cannot scan a range --------------------------------------
 def run_checked(p: Project, as_of: dt.datetime, **variables) -> DbtResult:
     """`dbt run` that may fail: its result."""
