@@ -1,12 +1,12 @@
 {% macro analytics_intarray_schema() -%}
-    {#- The quoted schema of the intarray extension (PostgreSQL contrib, trusted: the database
-        owner may create it, as Supabase's non-superuser `postgres` does; Supabase lists it under
+    {#- The quoted schema of the intarray extension (PostgreSQL contrib, trusted: the database owner
+        may create it, as Supabase's non-superuser `postgres` does; Supabase lists it under
         Database > Extensions), whose C _int_union, sort() and uniq() the sorted-id unions
         (analytics_key_aggregates) call: a union merges a group's sorted sets in C instead of
-        sorting a row per id in SQL. Where the database has it, that schema; otherwise it is created in
-        `extensions`, Supabase's schema for extensions (created when missing). A concurrent
-        run creating it at the same moment is no error. Run at render time by the on-run-start
-        hook that needs it; no query at parse time. -#}
+        sorting a row per id in SQL. Where the database has it, that schema; otherwise it is created
+        in `extensions`, Supabase's schema for extensions (created when missing). A concurrent run
+        creating it at the same moment is no error. Run at render time by the on-run-start hook that
+        needs it; no query at parse time. -#}
     {%- if not execute -%}
         {{ return('"extensions"') }}
     {%- endif -%}
