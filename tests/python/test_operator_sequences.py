@@ -17,6 +17,7 @@ from conftest import Project, ts
 from hostile_rows import event
 from hostile_rows import history as every_other_hour
 from psycopg import sql
+from test_deployments import SETTLED_COLUMNS
 from test_rollups import check_all
 
 ON = {"track_late_changes": True}
@@ -35,17 +36,23 @@ def app_insert(p: Project, conn: psycopg.Connection, at: str) -> None:
                  (ts(at),))
 
 
-def writes_while(p: Project, run, at: str) -> int:
-    """Application inserts, each in its own transaction with a 3 s lock_timeout, for as long as
-    `run` (a dbt process) goes on; one that waits longer raises. How many were made."""
+def while_running(run, statement) -> int:
+    """`statement(conn)` again and again, each in its own transaction with a 3 s lock_timeout,
+    for as long as `run` (a dbt process) goes on; one that waits longer raises. How many were
+    made."""
     made = 0
-    with connect() as writer:
-        writer.execute("set lock_timeout = '3s'")
+    with connect() as conn:
+        conn.execute("set lock_timeout = '3s'")
         while run.poll() is None:
-            app_insert(p, writer, at)
+            statement(conn)
             made += 1
             time.sleep(0.1)
     return made
+
+
+def writes_while(p: Project, run, at: str) -> int:
+    """Application inserts while `run` goes on (while_running)."""
+    return while_running(run, lambda conn: app_insert(p, conn, at))
 
 
 # --- 1: a run beside an open application transaction ---------------------------------------
@@ -83,20 +90,10 @@ def test_a_run_never_makes_application_writes_wait(project: Project) -> None:
     check_all(project, at, "UTC")
 
 
-
 def reads_while(p: Project, run) -> int:
-    """Dashboard reads of the label-day sets, each in its own transaction with a 3 s
-    lock_timeout, for as long as `run` (a dbt process) goes on; one that waits longer raises.
-    How many were made."""
-    made = 0
-    with connect() as reader:
-        reader.execute("set lock_timeout = '3s'")
-        while run.poll() is None:
-            reader.execute(sql.SQL("select count(*) from {}.analytics_events_daily_sets")
-                           .format(p.ident))
-            made += 1
-            time.sleep(0.1)
-    return made
+    """Dashboard reads of the label-day sets while `run` goes on (while_running)."""
+    return while_running(run, lambda conn: conn.execute(
+        sql.SQL("select count(*) from {}.analytics_events_daily_sets").format(p.ident)))
 
 
 def test_an_upgrade_beside_an_open_dashboard_read(project: Project) -> None:
@@ -107,8 +104,7 @@ def test_an_upgrade_beside_an_open_dashboard_read(project: Project) -> None:
     ended, the next run adds the columns and every table is exact."""
     history(project)
     project.dbt_run(ts("2026-03-03 12:05"))
-    settled = ["settled_through", "settled_event_count", "recent_visitor_keys",
-               "recent_session_keys"]
+    settled = list(SETTLED_COLUMNS)
     project.execute("alter table {schema}.analytics_events_daily_sets "
                     + ", ".join(f"drop column {c}" for c in settled))
 
@@ -137,6 +133,7 @@ def test_an_upgrade_beside_an_open_dashboard_read(project: Project) -> None:
     check_all(project, at, "UTC")
     project.refresh(at + dt.timedelta(hours=1))
     check_all(project, at + dt.timedelta(hours=1), "UTC")
+
 
 # --- 4: an index on created_at that cannot scan a range --------------------------------------
 def run_checked(p: Project, as_of: dt.datetime, **variables) -> DbtResult:
