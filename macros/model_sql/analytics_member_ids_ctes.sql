@@ -1,8 +1,9 @@
-{% macro analytics_member_ids_ctes(run) -%}
-    {#- The slices' CTEs after `windowed_events`, ending with a comma: `event_members`, the
-        window's events with their members' keys (visitor_member_key, session_member_key), and
-        `member_ids`, one row per project, kind ('v', 's') and member key of
-        the window's events with its id in the member dictionary (analytics_ensure_member_ids). A key the dictionary does not hold yet is
+{% macro analytics_member_ids_ctes(run, events='windowed_events') -%}
+    {#- The slices' CTEs after the CTE named by `events` (the window's events to slice), ending
+        with a comma: `event_members`, those events with their members' keys
+        (visitor_member_key, session_member_key), and `member_ids`, one row per project, kind
+        ('v', 's') and member key of those events with its id in the member dictionary
+        (analytics_ensure_member_ids). A key the dictionary does not hold yet is
         numbered here, after the project and kind's last id, in order of its first event in the
         window (then by key), and inserted into the dictionary and its counter by the same
         statement: one snapshot, so an event committed while the run reads cannot be counted
@@ -20,10 +21,10 @@ event_members as (
     -- each event of the window with its members' keys, computed once (md5 is most of the
     -- numbering's cost)
     select
-        windowed_events.*,
-        {{ analytics_member_key('windowed_events.visitor_id') }} as visitor_member_key,
-        {{ analytics_member_key('windowed_events.session_id') }} as session_member_key
-    from windowed_events
+        {{ events }}.*,
+        {{ analytics_member_key(events ~ '.visitor_id') }} as visitor_member_key,
+        {{ analytics_member_key(events ~ '.session_id') }} as session_member_key
+    from {{ events }}
 
 ),
 

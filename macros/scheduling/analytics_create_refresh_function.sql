@@ -20,7 +20,8 @@
     {%- set defaults = analytics_run_params() -%}
     {%- set params = analytics_refresh_params() -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
-{%- for name in models if analytics_model_spec(name).get('settled') %}
+{%- for name in models if analytics_model_spec(name).get('settled')
+    or analytics_model_spec(name).build == 'event_sets' %}
 
 -- the columns the function reads, on a table an older release built that this run did not
 -- select

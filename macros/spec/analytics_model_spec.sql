@@ -31,6 +31,8 @@
           an open day's row also keeps the union of its hours that the lookback no longer
           rebuilds (analytics_settled_sets_ctes), so a run re-reads only the hours after them:
           the measures settled_through, settled_event_count and recent_<member>_keys.
+        The slices (build event_sets) also keep event_fingerprint, the sum of their events'
+        hashes (analytics_event_fingerprint), by which a run finds the hours that changed.
         Derived here: bucket; key_columns (the unique columns but the bucket and the nullable
         ones, the slices' day_bucket last) and dimensions (the key and nullable columns but
         day_bucket), by which the strategy matches rows; measures and timestamps (from build);
@@ -200,7 +202,8 @@
         'nullable_keys': nullable,
         'dimensions': dimensions,
         'measures': ['event_count'] + (member_columns if sets
-            else ['unique_visitors', 'unique_sessions']) + settled_columns,
+            else ['unique_visitors', 'unique_sessions']) + settled_columns
+            + (['event_fingerprint'] if build == 'event_sets' else []),
         'settled': settled,
         'members': members | list,
         'timestamps': not sets,

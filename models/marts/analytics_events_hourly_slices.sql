@@ -6,7 +6,12 @@
         'analytics_events_project_hourly_sets', 'analytics_events_daily_sets'],
     'build': 'event_sets',
 } -%}
-{{ config(meta={'analytics': analytics}) }}
+{{
+    config(
+        meta={'analytics': analytics},
+        pre_hook=["{{ analytics_ensure_settled_columns() }}"],
+    )
+}}
 
 {#- One row per project, event type, label, UTC hour and day (rollup time zone): the slice of
     an hour that lies in one day, with its event count and its distinct visitors and sessions as
@@ -15,9 +20,75 @@
     window of hours; every other table is a union of these sets. Kept for the days the lookback can still
     change (analytics_prune_kept_sets). -#}
 {%- set run = analytics_run_context('analytics_events_hourly_slices', analytics) -%}
+{#- an incremental run compares each hour of its window with the slices stored for it (a unit
+    test's `this` is a fixture: it slices every hour) -#}
+{%- set compare = run.incremental and run.target is not string
+    and not (model is defined and model.resource_type == 'unit_test') -%}
 with {{ analytics_windowed_events_ctes(ref('stg_analytics_events'), run) }},
 
-{{ analytics_member_ids_ctes(run) }}
+fingerprinted_events as (
+
+    select
+        windowed_events.*,
+        {{ analytics_event_fingerprint('windowed_events') | indent(8) }} as event_fingerprint
+    from windowed_events
+
+),
+{%- if compare %}
+
+hour_fingerprints as (
+
+    -- each hour of the window as its events are now: their count and the sum of their hashes
+    select
+        {{ analytics_bucket_sql('hour', 'fingerprinted_events.created_at') }} as hour_bucket,
+        count(*) as event_count,
+        sum(fingerprinted_events.event_fingerprint) as event_fingerprint
+    from fingerprinted_events
+    group by 1
+
+),
+
+unchanged_hours as (
+
+    -- the hours whose stored slices were made of exactly these events (count and sum equal; a
+    -- changed hour keeps both with odds of 2^-64): they are kept as they are, not sliced again,
+    -- so a run numbers and groups the new hour and the changed ones only (the lookback's hours
+    -- rarely change). An hour with no events now, or stored without sums (an older release),
+    -- is sliced again; so is every hour of a re-aggregation range, which rebuilds what it names.
+    select stored_hours.hour_bucket
+    from (
+        select
+            stored.hour_bucket,
+            sum(stored.event_count) as event_count,
+            sum(stored.event_fingerprint) as event_fingerprint
+        from {{ run.target }} as stored
+        where
+            stored.hour_bucket >= (select run_window.window_start from run_window)
+            and stored.hour_bucket < (select run_window.window_end from run_window)
+            and ({{ run.params.reaggregate_from }}) is null
+        group by stored.hour_bucket
+    ) as stored_hours
+    inner join hour_fingerprints
+        on
+            stored_hours.hour_bucket = hour_fingerprints.hour_bucket
+            and stored_hours.event_count = hour_fingerprints.event_count
+            and stored_hours.event_fingerprint = hour_fingerprints.event_fingerprint
+
+),
+
+changed_events as (
+
+    select fingerprinted_events.*
+    from fingerprinted_events
+    where
+        {{ analytics_bucket_sql('hour', 'fingerprinted_events.created_at') }} not in (
+            select unchanged_hours.hour_bucket from unchanged_hours
+        )
+
+),
+{%- endif %}
+
+{{ analytics_member_ids_ctes(run, 'changed_events' if compare else 'fingerprinted_events') }}
 
 keyed_events as (
 
@@ -38,7 +109,8 @@ keyed_events as (
         {{ analytics_bucket_sql('hour', 'event_members.created_at') }} as hour_bucket,
         {{ analytics_bucket_sql('day', 'event_members.created_at') }} as day_bucket,
         visitor_ids.member_id as visitor_key,
-        session_ids.member_id as session_key
+        session_ids.member_id as session_key,
+        event_members.event_fingerprint
     from event_members
     left join member_ids as visitor_ids
         on
@@ -53,7 +125,7 @@ keyed_events as (
 
 ),
 
-final as (
+sliced as (
 
     -- one slice per project, event type, label, UTC hour and day of the rollup zone (an hour
     -- is one slice, or two in a zone such as Asia/Kolkata whose days start at :30), its
@@ -78,7 +150,8 @@ final as (
                 where session_key is not null
             ),
             '{}'
-        ) as session_keys
+        ) as session_keys,
+        sum(event_fingerprint) as event_fingerprint
     from keyed_events
     group by
         project_hash,
@@ -88,6 +161,28 @@ final as (
         event_type,
         {{ analytics_dimension_columns() }},
         day_bucket
+
+),
+
+final as (
+
+    select * from sliced
+    {%- if compare %}
+    union all
+    -- the unchanged hours' slices as stored
+    select
+        stored.project_id,
+        stored.event_type,
+        {{ analytics_dimension_columns('stored') }},
+        stored.hour_bucket,
+        stored.day_bucket,
+        stored.event_count,
+        stored.visitor_keys,
+        stored.session_keys,
+        stored.event_fingerprint
+    from {{ run.target }} as stored
+    where stored.hour_bucket in (select unchanged_hours.hour_bucket from unchanged_hours)
+    {%- endif %}
 
 )
 

@@ -730,3 +730,86 @@ def test_a_lost_member_dictionary_stops_the_run_until_a_full_refresh(project: Pr
         "project_id", "event_type", "event_label", "day_bucket", "unique_visitors")) == before
     project.dbt_run(at, full_refresh=True)
     check_all(project, at, "UTC")
+
+
+@pytest.mark.parametrize("runner", ["dbt", "function"])
+def test_lookback_hours_are_sliced_again_exactly_when_their_events_change(
+        project: Project, runner: str) -> None:
+    """A run slices again only the hours of its window whose events changed (their count or
+    the sum of their hashes, analytics_event_fingerprint, against the stored slices'). Each
+    change below keeps its hour's event count, and each is seen; a change that cleaning undoes
+    changes nothing. The last runs show that an unchanged hour is kept as stored (a slice
+    spoiled behind the project's back stays spoiled), and that a re-aggregation range slices
+    the hours it names again all the same."""
+    rng = random.Random(11)
+    variables = {"rollup_time_zone": TZ}  # Kolkata: days start at 18:30 UTC
+
+    def hour_events(hour: dt.datetime) -> list[dict]:
+        fixed = [{"project_id": "p1", "visitor_id": "x", "session_id": "swap-me",
+                  "event_type": "impression", "event_label": "cta",
+                  "created_at": hour + dt.timedelta(minutes=5)},
+                 {"project_id": "p2", "visitor_id": "y", "session_id": None,
+                  "event_type": "interaction", "event_label": None,
+                  "created_at": hour + dt.timedelta(minutes=10)}]
+        return make_events(rng, hour, hour + HOUR) + fixed
+
+    def event_of(hour: dt.datetime, condition: str) -> int:
+        return project.conn.execute(sql.SQL(
+            "select id from {}.analytics_events where created_at >= %s and created_at < %s "
+            "and " + condition + " order by id limit 1").format(project.ident),
+            (hour, hour + HOUR)).fetchone()[0]
+
+    def change(hour: dt.datetime) -> None:
+        """One change of the hour that keeps its event count, another each run."""
+        if hour.hour == 18:
+            # 18:10 -> 18:40 UTC, the same UTC hour: from 2026-03-02 to 03-03 in Kolkata
+            project.execute("update {schema}.analytics_events set created_at = %s where id = %s",
+                            (hour + dt.timedelta(minutes=40), event_of(hour, "visitor_id = 'y'")))
+        elif hour.hour == 19:
+            project.execute("update {schema}.analytics_events set visitor_id = 'someone-else' "
+                            "where id = %s", (event_of(hour, "visitor_id = 'x'"),))
+        elif hour.hour == 20:
+            # one event erased, another with a label of a comma and quotes written
+            project.execute("delete from {schema}.analytics_events where id = %s",
+                            (event_of(hour, "visitor_id = 'x'"),))
+            project.insert([{"project_id": "p1", "visitor_id": "x", "session_id": "swap-me",
+                             "event_type": "impression", "event_label": 'cta, "b"',
+                             "created_at": hour + dt.timedelta(minutes=5)}])
+        elif hour.hour == 21:
+            # two events of two labels trade their sessions: only the label sets change
+            pair = (event_of(hour, "session_id = 'loyal-s'"),
+                    event_of(hour, "session_id = 'swap-me'"))
+            project.execute(
+                "update {schema}.analytics_events as e set session_id = o.session_id "
+                "from {schema}.analytics_events as o where (e.id, o.id) in ((%s, %s), (%s, %s))",
+                (*pair, *pair[::-1]))
+        elif hour.hour == 22:
+            # NULL -> blank: cleaned the same, so the hour has not changed
+            project.execute("update {schema}.analytics_events set event_label = ' ' "
+                            "where id = %s", (event_of(hour, "visitor_id = 'y'"),))
+
+    first = ts("2026-03-02 19:05")
+    project.insert(make_events(rng, START, hour_of(first) - HOUR)
+                   + hour_events(hour_of(first) - HOUR))
+    run(project, "dbt", first, variables)
+    as_of = first
+    for _ in range(5):  # 20:05 ... 00:05: each changes the hour before the new one
+        as_of += HOUR
+        project.insert(hour_events(hour_of(as_of) - HOUR))
+        change(hour_of(as_of) - 2 * HOUR)
+        run(project, runner, as_of, variables)
+        check_all(project, as_of, TZ)
+
+    # the 01:05 run's stored hour (23:00), spoiled behind the project's back
+    spoiled = hour_of(as_of) - HOUR
+    project.execute("update {schema}.analytics_events_hourly_slices set visitor_keys = '{{}}' "
+                    "where hour_bucket = %s", (spoiled,))
+    as_of += HOUR
+    project.insert(hour_events(hour_of(as_of) - HOUR))
+    run(project, runner, as_of, variables)
+    visitors = project.conn.execute(sql.SQL(
+        "select max(unique_visitors), count(*) from {}.analytics_events_hourly_agg "
+        "where hour_bucket = %s").format(project.ident), (spoiled,)).fetchone()
+    assert visitors[0] == 0 and visitors[1] > 0, "the unchanged hour was sliced again"
+    run(project, runner, as_of, variables, **{"from": spoiled, "to": spoiled + HOUR})
+    check_all(project, as_of, TZ)
