@@ -122,7 +122,7 @@ def test_an_upgrade_beside_an_open_dashboard_read(project: Project) -> None:
         assert reads_while(project, run) > 0
         out = run.communicate()[0]
         assert run.returncode != 0, out
-        assert "within 2s to add the settled columns: sessions" in out, out
+        assert "within 2s to add the columns of this release: sessions" in out, out
         assert columns() == 0
     finally:
         dashboard.rollback()

@@ -792,6 +792,14 @@ def test_lookback_hours_are_sliced_again_exactly_when_their_events_change(
     project.insert(make_events(rng, START, hour_of(first) - HOUR)
                    + hour_events(hour_of(first) - HOUR))
     run(project, "dbt", first, variables)
+    # the first build hashed only the hours a later run's lookback compares
+    hashed = project.conn.execute(sql.SQL(
+        "select hour_bucket, bool_and(event_fingerprint is not null), "
+        "bool_or(event_fingerprint is not null) from {}.analytics_events_hourly_slices "
+        "group by 1").format(project.ident)).fetchall()
+    assert len(hashed) > 24
+    assert all(every == some == (hour >= hour_of(first) - 2 * HOUR)
+               for hour, every, some in hashed)
     as_of = first
     for _ in range(5):  # 20:05 ... 00:05: each changes the hour before the new one
         as_of += HOUR
