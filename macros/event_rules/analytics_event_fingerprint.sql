@@ -7,16 +7,16 @@
         for every session time zone and date style. A slice stores the sum of its events'
         hashes (event_fingerprint); the slices' build re-slices an hour of its window only when
         its events' count or sum differs from what its stored slices hold. -#}
-    hashtextextended(
-        row(
-            {{ alias }}.project_id,
-            {{ alias }}.event_type,
-            {%- for name in analytics_dimensions('name') %}
-            {{ alias }}.{{ name }},
-            {%- endfor %}
-            {{ alias }}.visitor_id,
-            {{ alias }}.session_id
-        )::text,
-        (extract(epoch from {{ alias }}.created_at) * 1000000)::bigint
-    )
+hashtextextended(
+    row(
+        {{ alias }}.project_id,
+        {{ alias }}.event_type,
+        {%- for name in analytics_dimensions('name') %}
+        {{ alias }}.{{ name }},
+        {%- endfor %}
+        {{ alias }}.visitor_id,
+        {{ alias }}.session_id
+    )::text,
+    (extract(epoch from {{ alias }}.created_at) * 1000000)::bigint
+)
 {%- endmacro %}

@@ -16,98 +16,36 @@
 {#- One row per project, event type, label, UTC hour and day (rollup time zone): the slice of
     an hour that lies in one day, with its event count and its distinct visitors and sessions as
     sorted arrays of member ids (the member dictionary, numbered here for keys it does not hold
-    yet: analytics_member_ids_ctes). The only model that reads the raw events, for the run's
-    window of hours; every other table is a union of these sets. Kept for the days the lookback can still
-    change (analytics_prune_kept_sets). -#}
+    yet: analytics_member_ids_ctes) and the sum of its events' hashes (event_fingerprint). The
+    only model that reads the raw events, for the run's window of hours; every other table is a
+    union of these sets. An hour of the window whose events are what its stored slices were made
+    of is kept as stored, not sliced again (analytics_changed_hours_ctes). Kept for the days the
+    lookback can still change (analytics_prune_kept_sets). -#}
 {%- set run = analytics_run_context('analytics_events_hourly_slices', analytics) -%}
-{#- an incremental run compares each hour of its window with the slices stored for it; not in a
-    unit test (`this` is a fixture), nor when the table lacks a column this file writes (a new
-    dimension: the run then stops on dbt's schema check, by name) -#}
-{%- set compare = namespace(on=run.incremental and run.target is not string
-    and not (model is defined and model.resource_type == 'unit_test')) -%}
-{%- if compare.on and execute -%}
-    {%- set stored_columns = adapter.get_columns_in_relation(run.target)
-        | map(attribute='name') | list -%}
-    {%- for name in analytics_dimensions('name') + ['event_fingerprint']
-        if name not in stored_columns -%}
-        {%- set compare.on = false -%}
-    {%- endfor -%}
-{%- endif -%}
+{%- set hashed_from = "'-infinity'::timestamptz" if run.incremental
+    else "date_trunc('hour', " ~ run.params.as_of ~ ", 'UTC') - (" ~ run.params.lookback_hours
+        ~ ") * interval '1 hour'" -%}
 with {{ analytics_windowed_events_ctes(ref('stg_analytics_events'), run) }},
 
 fingerprinted_events as (
 
     select
         windowed_events.*,
-        {%- if run.incremental %}
-        {{ analytics_event_fingerprint('windowed_events') | indent(8) }} as event_fingerprint
-        {%- else %}
-        -- a first build hashes only the hours a later run's lookback compares (every event of
-        -- the benchmark's 30 days would cost some 20 s); a slice without a sum is sliced again
+        -- every event of an incremental run; a first build hashes only the hours a later run's
+        -- lookback compares (all of the benchmark's 30 days would cost some 20 s), and a slice
+        -- without a sum is sliced again
         case
-            when windowed_events.created_at >= date_trunc('hour', {{ run.params.as_of }}, 'UTC')
-                - ({{ run.params.lookback_hours }}) * interval '1 hour'
-                then {{ analytics_event_fingerprint('windowed_events') | indent(16) }}
+            when windowed_events.created_at >= {{ hashed_from }}
+                then
+                    {{ analytics_event_fingerprint('windowed_events') | indent(20) }}
         end as event_fingerprint
-        {%- endif %}
     from windowed_events
 
 ),
-{%- if compare.on %}
 
-hour_fingerprints as (
+{{ analytics_changed_hours_ctes(run, 'fingerprinted_events') }}
 
-    -- each hour of the window as its events are now: their count and the sum of their hashes
-    select
-        {{ analytics_bucket_sql('hour', 'fingerprinted_events.created_at') }} as hour_bucket,
-        count(*) as event_count,
-        sum(fingerprinted_events.event_fingerprint) as event_fingerprint
-    from fingerprinted_events
-    group by 1
-
-),
-
-unchanged_hours as (
-
-    -- the hours whose stored slices were made of exactly these events (count and sum equal; a
-    -- changed hour keeps both with odds of 2^-64): they are kept as they are, not sliced again,
-    -- so a run numbers and groups the new hour and the changed ones only (the lookback's hours
-    -- rarely change). An hour with no events now, or stored without sums (an older release),
-    -- is sliced again; so is every hour of a re-aggregation range, which rebuilds what it names.
-    select stored_hours.hour_bucket
-    from (
-        select
-            stored.hour_bucket,
-            sum(stored.event_count) as event_count,
-            sum(stored.event_fingerprint) as event_fingerprint
-        from {{ run.target }} as stored
-        where
-            stored.hour_bucket >= (select run_window.window_start from run_window)
-            and stored.hour_bucket < (select run_window.window_end from run_window)
-            and ({{ run.params.reaggregate_from }}) is null
-        group by stored.hour_bucket
-    ) as stored_hours
-    inner join hour_fingerprints
-        on
-            stored_hours.hour_bucket = hour_fingerprints.hour_bucket
-            and stored_hours.event_count = hour_fingerprints.event_count
-            and stored_hours.event_fingerprint = hour_fingerprints.event_fingerprint
-
-),
-
-changed_events as (
-
-    select fingerprinted_events.*
-    from fingerprinted_events
-    where
-        {{ analytics_bucket_sql('hour', 'fingerprinted_events.created_at') }} not in (
-            select unchanged_hours.hour_bucket from unchanged_hours
-        )
-
-),
-{%- endif %}
-
-{{ analytics_member_ids_ctes(run, 'changed_events' if compare.on else 'fingerprinted_events') }}
+{{ analytics_member_ids_ctes(run, 'changed_events') }}
 
 keyed_events as (
 
@@ -186,22 +124,7 @@ sliced as (
 final as (
 
     select * from sliced
-    {%- if compare.on %}
-    union all
-    -- the unchanged hours' slices as stored
-    select
-        stored.project_id,
-        stored.event_type,
-        {{ analytics_dimension_columns('stored') }},
-        stored.hour_bucket,
-        stored.day_bucket,
-        stored.event_count,
-        stored.visitor_keys,
-        stored.session_keys,
-        stored.event_fingerprint
-    from {{ run.target }} as stored
-    where stored.hour_bucket in (select unchanged_hours.hour_bucket from unchanged_hours)
-    {%- endif %}
+    {{- analytics_unchanged_slices_sql(run) }}
 
 )
 
