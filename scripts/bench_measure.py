@@ -64,10 +64,13 @@ def nested_plans(conn, query, params=None, owner: bool = False) -> list[str]:
     return sorted(plans[:-1] or plans, key=ms, reverse=True)
 
 
-def timed(conn, query, params=None, reps: int = 5) -> dict:
+def timed(conn, query, params=None, reps: int = 5, before=None) -> dict:
+    """Median and p95 of reps runs of query; `before`, when given, runs untimed before each."""
     samples = []
     rows = 0
     for _ in range(reps):
+        if before is not None:
+            before()
         t = time.perf_counter()
         rows = len(conn.execute(query, params).fetchall())
         samples.append((time.perf_counter() - t) * 1000)

@@ -8,7 +8,9 @@
         the new hour and the changed ones only: the lookback's hours rarely change. An hour
         with no events now, or stored without sums (an older release; a first build's older
         hours), is sliced again; so is every hour of a re-aggregation range, which rebuilds
-        what it names, and every hour when the run does not compare (analytics_compares_hours).
+        what it names, an hour a tracked late change marked (track_late_changes: exact at any
+        lateness, whatever the sums), and every hour when the run does not compare
+        (analytics_compares_hours).
         Needs analytics_window_ctes. -#}
     {%- if not analytics_compares_hours(run) -%}
 changed_events as (
@@ -42,6 +44,12 @@ unchanged_hours as (
             stored_slices.hour_bucket >= (select run_window.window_start from run_window)
             and stored_slices.hour_bucket < (select run_window.window_end from run_window)
             and ({{ run.params.reaggregate_from }}) is null
+            {%- if run.claimed %}
+            -- an hour a tracked change marked is sliced again whatever its sums
+            and stored_slices.hour_bucket not in (
+                select claimed.hour_bucket from {{ run.claimed }} as claimed
+            )
+            {%- endif %}
         group by stored_slices.hour_bucket
     ) as stored_hours
     inner join hour_fingerprints
