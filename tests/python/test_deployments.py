@@ -296,16 +296,25 @@ SETTLED_COLUMNS = ("settled_through", "settled_event_count", "recent_visitor_key
 
 
 def test_label_day_sets_of_an_older_release_get_the_settled_columns(project: Project) -> None:
-    """An older release's label-day sets have no settled columns. The next dbt run adds them
-    (analytics_ensure_settled_columns), reads the open day whole once and settles it; so does a
-    dbt run that selects another model only, before the refresh function (which reads them)
-    runs. Every table is exact after each, and so are the hourly runs after them."""
+    """An older release's label-day sets have no settled columns, and its slices no
+    event_fingerprint. The next dbt run adds them (analytics_ensure_settled_columns), reads the
+    open day whole once and settles it, and slices its window's hours again; so does a dbt run
+    that selects another model only, before the refresh function (which reads them) runs.
+    Every table is exact after each, and so are the hourly runs after them."""
     rng = random.Random(11)
     as_of = ts("2026-03-05 09:05")
     project.insert(make_events(rng, ts("2026-03-03 00:00"), as_of + 2 * HOUR))
     def drop(names: tuple[str, ...]) -> str:
         return ("alter table {schema}.analytics_events_daily_sets "
                 + ", ".join(f"drop column {c}" for c in names))
+
+    drop_fingerprint = "alter table {schema}.analytics_events_hourly_slices drop event_fingerprint"
+
+    def fingerprinted() -> bool:
+        return project.conn.execute(
+            "select count(*) = 1 from pg_attribute where attrelid = to_regclass(%s) "
+            "and attname = 'event_fingerprint' and not attisdropped",
+            (f"{project.schema}.analytics_events_hourly_slices",)).fetchone()[0]
 
     def columns() -> list[str]:
         return [r[0] for r in project.conn.execute(
@@ -339,10 +348,11 @@ def test_label_day_sets_of_an_older_release_get_the_settled_columns(project: Pro
     project.execute("alter table {schema}.analytics_events_daily_type_sets "
                     "alter column visitor_keys set storage extended")
     project.execute(drop(SETTLED_COLUMNS))
-    assert columns() == []
+    project.execute(drop_fingerprint)
+    assert columns() == [] and not fingerprinted()
     assert compressible_sets() == [("analytics_events_daily_type_sets", "visitor_keys")]
     project.dbt_run(as_of)
-    assert columns() == list(SETTLED_COLUMNS)
+    assert columns() == list(SETTLED_COLUMNS) and fingerprinted()
     assert compressible_sets() == []
     settle = as_of.replace(minute=0) - 2 * HOUR
     assert settled_days() == [(ts("2026-03-05 00:00"), settle, settle, 0)]
@@ -351,9 +361,10 @@ def test_label_day_sets_of_an_older_release_get_the_settled_columns(project: Pro
     check_all(project, as_of + HOUR, "UTC")
     # some of the columns gone (not the first), then a run of another model alone
     project.execute(drop(SETTLED_COLUMNS[2:]))
+    project.execute(drop_fingerprint)
     assert columns() == list(SETTLED_COLUMNS[:2])
     project.dbt_run(as_of + HOUR, select="analytics_events_hourly_agg")
-    assert columns() == list(SETTLED_COLUMNS)
+    assert columns() == list(SETTLED_COLUMNS) and fingerprinted()
     project.refresh(as_of + 2 * HOUR)
     assert settled_days() == [(ts("2026-03-05 00:00"), settle + 2 * HOUR, settle + 2 * HOUR, 0)]
     check_all(project, as_of + 2 * HOUR, "UTC")
