@@ -6,8 +6,8 @@
         2^-64), which are kept as stored (analytics_unchanged_slices_sql) instead of sliced
         again, and `changed_events`, the events of every other hour. So a run numbers and groups
         the new hour and the changed ones only: the lookback's hours rarely change. An hour
-        with no events now, or stored without sums (an older release; a first build's older
-        hours), is sliced again; so is every hour of a re-aggregation range, which rebuilds
+        with no events now, or stored without sums (a first build's slices; an older release's),
+        is sliced again; so is every hour of a re-aggregation range, which rebuilds
         what it names, an hour a tracked late change marked (track_late_changes: exact at any
         lateness, whatever the sums), and every hour when the run does not compare
         (analytics_compares_hours).
