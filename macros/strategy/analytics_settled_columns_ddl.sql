@@ -9,7 +9,7 @@
     {%- if not (spec.get('settled') or spec.build == 'event_sets') -%}
         {{ return('select 1') }}
     {%- endif -%}
-{%- set adds = [] -%}
+    {%- set adds = [] -%}
     {%- set names = [] -%}
     {%- for measure in spec.measures[1 + spec.members | length:] -%}
         {%- do adds.append('add column if not exists ' ~ measure ~ ' ' ~ ('timestamptz'
