@@ -739,9 +739,9 @@ def test_lookback_hours_are_sliced_again_exactly_when_their_events_change(
     the sum of their hashes, analytics_event_fingerprint, against the stored slices'). Each
     change below keeps its hour's event count, and each is seen; a change that cleaning undoes
     changes nothing. The first build hashes nothing; the run after it sums its window. The last
-    runs show that an unchanged hour is kept as stored (a slice
-    spoiled behind the project's back stays spoiled), and that a re-aggregation range slices
-    the hours it names again all the same."""
+    runs show that an unchanged hour is kept as stored (a slice spoiled behind the project's
+    back stays spoiled), and that a re-aggregation range slices the hours it names again all
+    the same."""
     rng = random.Random(11)
     variables = {"rollup_time_zone": TZ}  # Kolkata: days start at 18:30 UTC
 
@@ -793,6 +793,7 @@ def test_lookback_hours_are_sliced_again_exactly_when_their_events_change(
     project.insert(make_events(rng, START, hour_of(first) - HOUR)
                    + hour_events(hour_of(first) - HOUR))
     run(project, "dbt", first, variables)
+
     def hashed() -> list[tuple]:
         return project.conn.execute(sql.SQL(
             "select hour_bucket, bool_and(event_fingerprint is not null), "
