@@ -14,7 +14,8 @@ it, then measures, each as the median (and p95) of --reps repetitions:
      with one new hour of events (what the job does), whose p50 does not depend on the hour
      of the day the benchmark happens to run at;
   3. the plan's four dashboard queries and the project's functions, on the aggregates versus
-     the same answers from the raw table, as an `authenticated` project owner with RLS on;
+     the same answers from the raw table, as an `authenticated` project owner with RLS on
+     (40 calls each: p50, p95, max, and the first call, which is the connection's first);
   4. exact KPI distinct counts (analytics_kpi_totals) versus the raw scan;
   5. table and index sizes;
   6. where the time goes: EXPLAIN ANALYZE of the KPI's statement and of the refresh's slowest.
@@ -37,6 +38,8 @@ from bench_data import OWNER, identities, load
 from bench_measure import as_owner, concurrent_writers, ingest_overhead, nested_plans, timed
 from bench_report import TARGET_SPEED_UP, write
 from psycopg import sql
+
+DASHBOARD_REPS = 40  # calls per dashboard query: its p95 is the 39th of 40
 
 # The design document's table and backfill (aggregation-plan.md, "the plan" below), verbatim
 # but for the table's name (a regular, logged table, its constraint and indexes in place as
@@ -96,7 +99,9 @@ def main() -> int:
     parser.add_argument("--events-per-day", type=int, default=1_000_000,
                         help="events per day (default 1,000,000)")
     parser.add_argument("--projects", type=int, default=100, help="projects (default 100)")
-    parser.add_argument("--reps", type=int, default=7, help="repetitions per measure (7)")
+    parser.add_argument("--reps", type=int, default=7,
+                        help="repetitions per measure (7; a dashboard query's at least "
+                             f"{DASHBOARD_REPS})")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny sizes, as `make test` runs it: checks the benchmark works")
     parser.add_argument("--out", default=str(ROOT / "bench-results"), help="output folder")
@@ -347,9 +352,13 @@ def main() -> int:
                 "{s}.analytics_events where project_id = %s and created_at >= %s and "
                 "created_at < %s", (p, since90, end)),
         }
+        # a dashboard's p95 over enough calls to be one (with 7 it was the max, often the
+        # first call of the connection, which loads the catalog entries of every relation it
+        # reads); the max and that first call are reported beside it
+        dashboard_reps = args.reps if args.smoke else max(args.reps, DASHBOARD_REPS)
         dash = {}
         for name, (agg_q, raw_q, params) in queries.items():
-            agg = as_owner(conn, sql.SQL(agg_q).format(s=s), params, args.reps)
+            agg = as_owner(conn, sql.SQL(agg_q).format(s=s), params, dashboard_reps)
             raw = timed(conn, sql.SQL(raw_q).format(s=s), params, max(2, args.reps // 2))
             check = conn.execute(sql.SQL(raw_q).format(s=s), params).fetchall()
             with conn.transaction():

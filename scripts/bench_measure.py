@@ -65,7 +65,9 @@ def nested_plans(conn, query, params=None, owner: bool = False) -> list[str]:
 
 
 def timed(conn, query, params=None, reps: int = 5, before=None) -> dict:
-    """Median and p95 of reps runs of query; `before`, when given, runs untimed before each."""
+    """Median, p95, max and first of reps runs of query; `before`, when given, runs untimed
+    before each. The p95 is a sample's (int(0.95 reps) + 1)-th smallest: with fewer than 20
+    repetitions it is the max."""
     samples = []
     rows = 0
     for _ in range(reps):
@@ -74,10 +76,11 @@ def timed(conn, query, params=None, reps: int = 5, before=None) -> dict:
         t = time.perf_counter()
         rows = len(conn.execute(query, params).fetchall())
         samples.append((time.perf_counter() - t) * 1000)
+    first = samples[0]
     samples.sort()
     return {"p50_ms": round(statistics.median(samples), 2),
             "p95_ms": round(samples[min(len(samples) - 1, int(0.95 * len(samples)))], 2),
-            "rows": rows}
+            "max_ms": round(samples[-1], 2), "first_ms": round(first, 2), "rows": rows}
 
 
 def as_owner(conn, query, params, reps):
