@@ -259,6 +259,8 @@ settled_sets as (
         {%- endfor %}
     from merged_sets
     cross join settle
+    -- a row whose every event was in the hours read again and is gone (an erasure) vanishes
+    where merged_sets.event_count > 0
 
 ),
 {%- endmacro %}

@@ -32,7 +32,10 @@
           rebuilds (analytics_settled_sets_ctes), so a run re-reads only the hours after them:
           the measures settled_through, settled_event_count and recent_<member>_keys.
         The slices (build event_sets) also keep event_fingerprint, the sum of their events'
-        hashes (analytics_event_fingerprint), by which a run finds the hours that changed.
+        hashes (analytics_event_fingerprint), by which a run finds the hours that changed; a
+        model of hours made from them (hour_fingerprints, derived) records per hour the count
+        and sum of the slices it was made from (analytics_hour_fingerprints), by which its
+        window starts at the first hour whose slices changed.
         Derived here: bucket; key_columns (the unique columns but the bucket and the nullable
         ones, the slices' day_bucket last) and dimensions (the key and nullable columns but
         day_bucket), by which the strategy matches rows; measures and timestamps (from build);
@@ -44,6 +47,7 @@
         {{ return([] if model_name == 'all' else {'name': model_name, 'grain': 'hour',
             'bucket': 'hour_bucket', 'build': 'sets', 'unique': [], 'key_columns': [],
             'nullable_keys': [], 'dimensions': [], 'measures': [], 'timestamps': false,
+            'hour_fingerprints': false,
             'zone_dependent': false, 'closed_buckets': false, 'members': ['visitor', 'session'],
             'upstream': {'model': none}}) }}
     {%- endif -%}
@@ -205,6 +209,8 @@
             else ['unique_visitors', 'unique_sessions']) + settled_columns
             + (['event_fingerprint'] if build == 'event_sets' else []),
         'settled': settled,
+        'hour_fingerprints': grain == 'hour' and build != 'event_sets'
+            and nodes[upstream[0]].config.meta.analytics.get('build') == 'event_sets',
         'members': members | list,
         'timestamps': not sets,
         'surrogate_id': declared.get('surrogate_id', false),

@@ -2,9 +2,13 @@
     {#- Make every bucket of the window exactly equal to `fresh`, in one statement: rows that
         vanished are deleted, rows whose measures changed are updated (updated_at moves only
         then), new rows are inserted (created_at = updated_at = now()). Nullable keys (the label)
-        are matched NULL-safely. Buckets outside the window are not touched. `spec` is the
-        model's analytics_model_spec. Returns one row: rows_removed, rows_changed,
-        rows_added (into plpgsql variables when `into` is given). -#}
+        are matched NULL-safely. Buckets outside the window are not touched. A model of hours
+        made from the slices (spec hour_fingerprints) records, in the same statement, each hour
+        of the window's (and claimed) event count and fingerprint sum of the slices (they are
+        what `fresh` was made from: the slices change only under the schema's lock), and drops
+        its records of window hours without slices and of hours two days before the window's
+        end. `spec` is the model's analytics_model_spec. Returns one row: rows_removed,
+        rows_changed, rows_added (into plpgsql variables when `into` is given). -#}
     {%- set bucket = spec.bucket -%}
     {%- set keys = spec.key_columns -%}
     {%- set nullable = spec.nullable_keys -%}
@@ -108,6 +112,68 @@ added as (
     returning 1
 
 )
+
+{%- if spec.get('hour_fingerprints') %}
+{%- set slices = analytics_relation(spec.upstream.model, target.schema) %}
+{%- set fingerprints = analytics_relation('analytics_hour_fingerprints', target.schema) %}
+{%- set model_literal = analytics_sql_literal(spec.name) %}
+,
+
+slice_hours as (
+
+    -- the count and fingerprint sum of each hour's slices that `fresh` was made from
+    {%- set picked -%}
+        slices.hour_bucket >= (select w.window_start from run_window as w)
+        and slices.hour_bucket < (select w.window_end from run_window as w)
+        {%- if claimed %}
+        or slices.hour_bucket in (select extra_buckets.bucket_start from extra_buckets)
+        {%- endif %}
+    {%- endset %}
+    {{ analytics_slice_hours_sql(slices, picked) | indent(4) }}
+
+),
+
+fingerprints_dropped as (
+
+    delete from {{ fingerprints }} as recorded
+    where
+        recorded.model = {{ model_literal }}
+        and (
+            (
+                recorded.hour_bucket >= (select w.window_start from run_window as w)
+                and recorded.hour_bucket < (select w.window_end from run_window as w)
+                {%- if claimed %}
+                or recorded.hour_bucket in (select extra_buckets.bucket_start from extra_buckets)
+                {%- endif %}
+            )
+            and not exists (
+                select from slice_hours where slice_hours.hour_bucket = recorded.hour_bucket
+            )
+            or recorded.hour_bucket < (select w.window_end from run_window as w) - interval '2 days'
+        )
+    returning 1
+
+),
+
+fingerprints_recorded as (
+
+    insert into {{ fingerprints }} as recorded
+        (model, relation_oid, hour_bucket, event_count, event_fingerprint)
+    select
+        {{ model_literal }},
+        to_regclass({{ analytics_sql_literal(target.render()) }}),
+        slice_hours.hour_bucket,
+        slice_hours.event_count,
+        slice_hours.event_fingerprint
+    from slice_hours
+    on conflict (model, hour_bucket) do update set
+        relation_oid = excluded.relation_oid,
+        event_count = excluded.event_count,
+        event_fingerprint = excluded.event_fingerprint
+    returning 1
+
+)
+{%- endif %}
 
 select
     (select count(*) from removed) as rows_removed,

@@ -21,6 +21,14 @@
         first kept day (an older as_of, a re-aggregation range, a model left behind), the window
         widens to include it, so the raw events of those days are read again (with_readers=false:
         the table's own window alone).
+        hour_fingerprints (a model of hours made from the slices: the hourly table, the per-type
+        hours, the project hourly sets): an incremental run's window starts at the first hour of
+        it whose slices' event count or fingerprint sum differs from what
+        analytics_hour_fingerprints recorded when this table's rows of that hour were made (no
+        record, a record of another table, or a sum of slices without fingerprints: differs);
+        when none differs, the window is empty. So an hour the slices kept as stored is not made
+        again. Never on a re-aggregation range, nor for with_readers=false (the slices' and the
+        pruning's view of a reader's window keeps it whole).
         `run`: analytics_run_context() of the model, or any record with its spec, target (the
         table), params (the run's parameters as SQL) and incremental. -#}
     {%- set target = run.target -%}
@@ -38,7 +46,44 @@
             'target': analytics_relation(name, target.schema), 'params': params,
             'incremental': true}, with_readers=false)) -%}
     {%- endfor -%}
-    {%- if reader_windows -%}
+    {%- if with_readers and incremental and run.spec.get('hour_fingerprints')
+        and target is not string and not (model is defined and model.resource_type == 'unit_test') -%}
+    {%- set slices = analytics_relation(run.spec.upstream.model, target.schema) -%}
+    {%- set fingerprints = analytics_relation('analytics_hour_fingerprints', target.schema) -%}
+    -- from the first hour whose slices changed since this table's rows of it were made
+    select
+        case
+            when {{ params.reaggregate_from }} is null then coalesce((
+                select min(coalesce(sliced.hour_bucket, recorded.hour_bucket))
+                from (
+                    {{ analytics_slice_hours_sql(slices, 'slices.hour_bucket >= own.window_start '
+                        ~ 'and slices.hour_bucket < own.window_end') | indent(20) }}
+                ) as sliced
+                full join (
+                    select
+                        recorded.hour_bucket,
+                        recorded.event_count,
+                        recorded.event_fingerprint
+                    from {{ fingerprints }} as recorded
+                    where
+                        recorded.model = {{ analytics_sql_literal(run.spec.name) }}
+                        and recorded.relation_oid = to_regclass({{ analytics_sql_literal(target.render()) }})
+                        and recorded.hour_bucket >= own.window_start
+                        and recorded.hour_bucket < own.window_end
+                ) as recorded on sliced.hour_bucket = recorded.hour_bucket
+                where not coalesce(
+                    sliced.event_count = recorded.event_count
+                    and sliced.event_fingerprint = recorded.event_fingerprint,
+                    false
+                )
+            ), own.window_end)
+            else own.window_start
+        end as window_start,
+        own.window_end
+    from (
+        {{ analytics_window_sql(run, with_readers=false) | indent(8) }}
+    ) as own
+    {%- elif reader_windows -%}
     {%- set needed -%}
         from (
             {%- for sql in reader_windows %}

@@ -47,7 +47,8 @@ inner join (values
     ('analytics_events_daily_visitor_bands', true),
     ('analytics_events_hourly_live', true),
     ('analytics_engagement_daily', true), ('stg_analytics_events', false),
-    ('analytics_refresh_state', false), ('analytics_pending_hours', false),
+    ('analytics_refresh_state', false), ('analytics_hour_fingerprints', false),
+    ('analytics_pending_hours', false),
     ('analytics_change_log', false), ('analytics_member_ids', false),
     ('analytics_member_counters', false)
 ) as wanted (name, exposed) on wanted.name = c.relname

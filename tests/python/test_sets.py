@@ -821,8 +821,81 @@ def test_lookback_hours_are_sliced_again_exactly_when_their_events_change(
     project.insert(hour_events(hour_of(as_of) - HOUR))
     run(project, runner, as_of, variables)
     visitors = project.conn.execute(sql.SQL(
-        "select max(unique_visitors), count(*) from {}.analytics_events_hourly_agg "
+        "select max(cardinality(visitor_keys)), count(*) from {}.analytics_events_hourly_slices "
         "where hour_bucket = %s").format(project.ident), (spoiled,)).fetchone()
     assert visitors[0] == 0 and visitors[1] > 0, "the unchanged hour was sliced again"
     run(project, runner, as_of, variables, **{"from": spoiled, "to": spoiled + HOUR})
+    check_all(project, as_of, TZ)
+
+
+HOUR_TABLES = ["analytics_events_hourly_agg", "analytics_events_hourly_type_agg",
+               "analytics_events_project_hourly_sets"]
+
+
+def spoil_hour_tables(project: Project, hour: dt.datetime) -> None:
+    """Every hour table's rows of the hour made wrong behind the project's back."""
+    for table in HOUR_TABLES:
+        measure = ("visitor_keys = '0'::bit(32)::varbit" if table.endswith("_sets")
+                   else "unique_visitors = 0")
+        project.execute("update {schema}." + table + " set event_count = event_count + 1000, "
+                        + measure + " where hour_bucket = %s", (hour,))
+
+
+def spoiled_hour_tables(project: Project, hour: dt.datetime) -> list[str]:
+    return [table for table in HOUR_TABLES if project.conn.execute(sql.SQL(
+        "select bool_and(event_count > 1000) from {}.{} where hour_bucket = %s").format(
+            project.ident, sql.Identifier(table)), (hour,)).fetchone()[0]]
+
+
+@pytest.mark.parametrize("runner", ["dbt", "function"])
+def test_hour_tables_make_again_exactly_the_hours_whose_slices_changed(
+        project: Project, runner: str) -> None:
+    """The hour tables (the hourly table, the per-type hours, the project hourly sets) start
+    their window at the first hour whose slices' count or fingerprint sum differs from the one
+    they were made from (analytics_hour_fingerprints): an hour the slices kept is not made
+    again (its rows, spoiled behind the project's back, stay spoiled), an hour with a late
+    event is, and so is an hour whose events were all erased (its rows vanish). A
+    re-aggregation range makes every hour it names again. Checked against the oracle."""
+    rng = random.Random(17)
+    variables = {"rollup_time_zone": TZ}
+    as_of = ts("2026-03-02 20:05")
+    project.insert(make_events(rng, START, hour_of(as_of)))
+    run(project, "dbt", as_of - 2 * HOUR, variables)  # the first build: no fingerprints
+    run(project, runner, as_of - HOUR, variables)     # sums the slices: both hours made again
+    run(project, runner, as_of, variables)
+    check_all(project, as_of, TZ)
+
+    # the 21:05 run: the lookback's hour (19:00) is unchanged, its spoiled rows stay spoiled
+    kept = hour_of(as_of) - HOUR
+    spoil_hour_tables(project, kept)
+    as_of += HOUR
+    project.insert(make_events(rng, hour_of(as_of) - HOUR, hour_of(as_of)))
+    run(project, runner, as_of, variables)
+    assert spoiled_hour_tables(project, kept) == HOUR_TABLES, "an unchanged hour was made again"
+    run(project, runner, as_of, variables, **{"from": kept, "to": kept + HOUR})
+    check_all(project, as_of, TZ)
+
+    # the 22:05 run: a late event in the lookback's hour (20:00): made again, exact
+    late = hour_of(as_of) - HOUR
+    spoil_hour_tables(project, late)
+    project.insert([{"project_id": "p1", "visitor_id": "late", "session_id": "late-s",
+                     "event_type": "impression", "event_label": None,
+                     "created_at": late + dt.timedelta(minutes=59)}])
+    as_of += HOUR
+    project.insert(make_events(rng, hour_of(as_of) - HOUR, hour_of(as_of)))
+    run(project, runner, as_of, variables)
+    assert spoiled_hour_tables(project, late) == []
+    check_all(project, as_of, TZ)
+
+    # the 23:05 run: every event of the lookback's hour (21:00) erased: its rows vanish
+    erased = hour_of(as_of) - HOUR
+    project.execute("delete from {schema}.analytics_events where created_at >= %s "
+                    "and created_at < %s", (erased, erased + HOUR))
+    as_of += HOUR
+    project.insert(make_events(rng, hour_of(as_of) - HOUR, hour_of(as_of)))
+    run(project, runner, as_of, variables)
+    for table in HOUR_TABLES:
+        assert project.conn.execute(sql.SQL(
+            "select count(*) from {}.{} where hour_bucket = %s").format(
+                project.ident, sql.Identifier(table)), (erased,)).fetchone()[0] == 0
     check_all(project, as_of, TZ)
