@@ -8,8 +8,8 @@ it, then measures, each as the median (and p95) of --reps repetitions:
      ending at the last Monday 23:00 UTC (the same day and the same week in both, so their
      ratio is the history's cost whatever the weekday the benchmark runs on), at the
      week's worst hour (Sunday 23:05 UTC, after a week of the same events), each repetition
-     with the newest hour's slices deleted first (untimed: the run slices it as new, and keeps
-     the lookback's unchanged hour), and the plan's own
+     with the newest hour deleted first from the slices and the hour tables (untimed: the run
+     makes it as new, and keeps the lookback's unchanged hour), and the plan's own
      incremental SQL for the same window; and a whole UTC day of hourly runs in order, each
      with one new hour of events (what the job does), whose p50 does not depend on the hour
      of the day the benchmark happens to run at;
@@ -40,6 +40,9 @@ from bench_report import TARGET_SPEED_UP, write
 from psycopg import sql
 
 DASHBOARD_REPS = 40  # calls per dashboard query: its p95 is the 39th of 40
+# the slices and the tables of hours made from them (spec hour_fingerprints)
+HOUR_TABLES = ["analytics_events_hourly_slices", "analytics_events_hourly_agg",
+               "analytics_events_hourly_type_agg", "analytics_events_project_hourly_sets"]
 
 # The design document's table and backfill (aggregation-plan.md, "the plan" below), verbatim
 # but for the table's name (a regular, logged table, its constraint and indexes in place as
@@ -78,16 +81,20 @@ on conflict (project_id, event_type, event_label, hour_bucket) do update set
 """
 
 def newest_hour_anew(conn, schema: str, at: dt.datetime):
-    """For a run repeated at the same as_of: a function that deletes the slices of the newest
-    hour before as_of (call it untimed before each run), so the run slices that hour as it
-    would a new hour's events and keeps the lookback's other, unchanged hour
-    (analytics_changed_hours_ctes). Without it a repetition finds every hour unchanged and
-    slices nothing. The hour's members are in the dictionary already, as they were for every
-    repetition before hours were compared."""
+    """For a run repeated at the same as_of: a function that deletes the newest hour before
+    as_of from the slices and from the hour tables made from them, with those tables' records
+    of it (call it untimed before each run), so the run slices and makes that hour as it would
+    a new hour's events and keeps the lookback's other, unchanged hour
+    (analytics_changed_hours_ctes, analytics_hour_fingerprints). Without it a repetition finds
+    every hour unchanged and makes nothing. The hour's members are in the dictionary already,
+    as they were for every repetition before hours were compared."""
     newest = at.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
 
     def delete() -> None:
-        conn.execute(sql.SQL("delete from {}.analytics_events_hourly_slices "
+        for table in HOUR_TABLES:
+            conn.execute(sql.SQL("delete from {}.{} where hour_bucket = %s").format(
+                sql.Identifier(schema), sql.Identifier(table)), (newest,))
+        conn.execute(sql.SQL("delete from {}.analytics_hour_fingerprints "
                              "where hour_bucket = %s").format(sql.Identifier(schema)), (newest,))
     return delete
 

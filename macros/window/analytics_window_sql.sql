@@ -25,8 +25,9 @@
         hours, the project hourly sets): an incremental run's window starts at the first hour of
         it whose slices' event count or fingerprint sum differs from what
         analytics_hour_fingerprints recorded when this table's rows of that hour were made (no
-        record, a record of another table, or a sum of slices without fingerprints: differs);
-        when none differs, the window is empty. So an hour the slices kept as stored is not made
+        record, a record of another table, or a sum of slices without fingerprints: differs),
+        or whose rows no longer add up to the recorded event count (rows deleted or a table
+        emptied by hand); when none differs, the window is empty. So an hour the slices kept as stored is not made
         again. Never on a re-aggregation range, nor for with_readers=false (the slices' and the
         pruning's view of a reader's window keeps it whole).
         `run`: analytics_run_context() of the model, or any record with its spec, target (the
@@ -54,7 +55,7 @@
     select
         case
             when {{ params.reaggregate_from }} is null then coalesce((
-                select min(coalesce(sliced.hour_bucket, recorded.hour_bucket))
+                select min(coalesce(sliced.hour_bucket, recorded.hour_bucket, stored.hour_bucket))
                 from (
                     {{ analytics_slice_hours_sql(slices, 'slices.hour_bucket >= own.window_start '
                         ~ 'and slices.hour_bucket < own.window_end') | indent(20) }}
@@ -71,9 +72,21 @@
                         and recorded.hour_bucket >= own.window_start
                         and recorded.hour_bucket < own.window_end
                 ) as recorded on sliced.hour_bucket = recorded.hour_bucket
+                full join (
+                    -- the table's own rows: an hour emptied or cut by hand is made again
+                    select
+                        stored.hour_bucket,
+                        sum(stored.event_count) as event_count
+                    from {{ target }} as stored
+                    where
+                        stored.hour_bucket >= own.window_start
+                        and stored.hour_bucket < own.window_end
+                    group by stored.hour_bucket
+                ) as stored on coalesce(sliced.hour_bucket, recorded.hour_bucket) = stored.hour_bucket
                 where not coalesce(
                     sliced.event_count = recorded.event_count
-                    and sliced.event_fingerprint = recorded.event_fingerprint,
+                    and sliced.event_fingerprint = recorded.event_fingerprint
+                    and stored.event_count = recorded.event_count,
                     false
                 )
             ), own.window_end)

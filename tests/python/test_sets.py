@@ -833,17 +833,20 @@ HOUR_TABLES = ["analytics_events_hourly_agg", "analytics_events_hourly_type_agg"
 
 
 def spoil_hour_tables(project: Project, hour: dt.datetime) -> None:
-    """Every hour table's rows of the hour made wrong behind the project's back."""
+    """Every hour table's visitors of the hour made wrong behind the project's back (its event
+    counts kept: rows deleted or counts changed are seen, see below)."""
     for table in HOUR_TABLES:
         measure = ("visitor_keys = '0'::bit(32)::varbit" if table.endswith("_sets")
                    else "unique_visitors = 0")
-        project.execute("update {schema}." + table + " set event_count = event_count + 1000, "
-                        + measure + " where hour_bucket = %s", (hour,))
+        project.execute("update {schema}." + table + " set " + measure
+                        + " where hour_bucket = %s", (hour,))
 
 
 def spoiled_hour_tables(project: Project, hour: dt.datetime) -> list[str]:
     return [table for table in HOUR_TABLES if project.conn.execute(sql.SQL(
-        "select bool_and(event_count > 1000) from {}.{} where hour_bucket = %s").format(
+        "select bool_and(" + ("bit_count(visitor_keys) = 0" if table.endswith("_sets")
+                              else "unique_visitors = 0")
+        + ") from {}.{} where hour_bucket = %s").format(
             project.ident, sql.Identifier(table)), (hour,)).fetchone()[0]]
 
 
@@ -853,8 +856,9 @@ def test_hour_tables_make_again_exactly_the_hours_whose_slices_changed(
     """The hour tables (the hourly table, the per-type hours, the project hourly sets) start
     their window at the first hour whose slices' count or fingerprint sum differs from the one
     they were made from (analytics_hour_fingerprints): an hour the slices kept is not made
-    again (its rows, spoiled behind the project's back, stay spoiled), an hour with a late
-    event is, and so is an hour whose events were all erased (its rows vanish). A
+    again (its visitors, spoiled behind the project's back, stay spoiled), while an hour with a
+    late event is, and so are an hour whose rows were cut or emptied by hand (their sum no
+    longer the recorded count) and an hour whose events were all erased (its rows vanish). A
     re-aggregation range makes every hour it names again. Checked against the oracle."""
     rng = random.Random(17)
     variables = {"rollup_time_zone": TZ}
@@ -887,7 +891,20 @@ def test_hour_tables_make_again_exactly_the_hours_whose_slices_changed(
     assert spoiled_hour_tables(project, late) == []
     check_all(project, as_of, TZ)
 
-    # the 23:05 run: every event of the lookback's hour (21:00) erased: its rows vanish
+    # the 23:05 run: the lookback's hour (21:00) cut by hand in one table and emptied in
+    # another (their records and slices unchanged): both made again
+    cut = hour_of(as_of) - HOUR
+    project.execute("delete from {schema}.analytics_events_hourly_agg where ctid = (select ctid "
+                    "from {schema}.analytics_events_hourly_agg where hour_bucket = %s limit 1)",
+                    (cut,))
+    project.execute("delete from {schema}.analytics_events_project_hourly_sets "
+                    "where hour_bucket = %s", (cut,))
+    as_of += HOUR
+    project.insert(make_events(rng, hour_of(as_of) - HOUR, hour_of(as_of)))
+    run(project, runner, as_of, variables)
+    check_all(project, as_of, TZ)
+
+    # the 00:05 run: every event of the lookback's hour (22:00) erased: its rows vanish
     erased = hour_of(as_of) - HOUR
     project.execute("delete from {schema}.analytics_events where created_at >= %s "
                     "and created_at < %s", (erased, erased + HOUR))
