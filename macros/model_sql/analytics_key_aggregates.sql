@@ -12,8 +12,12 @@
           stored set is merged, never re-sorted: a week's seven label-day sets counted in half
           the time of concatenating them and sorting once (the earlier array_cat, then
           sort()), a day's label sets per type in two thirds. Any input (unsorted, with
-          duplicates) still gives the sorted, de-duplicated union; the final functions
-          uniq(sort()) it once more, a linear pass. sspace, the planner's guess of one group's
+          duplicates) still gives the sorted, de-duplicated union: _int_union sorts both of
+          its arguments and de-duplicates what it returns, so the state is the union after
+          every step. The union returns it as it is, the count is intarray's icount of it (an
+          integer: a model casts it to its bigint column); no final function in SQL, whose
+          call per group cost more than the merges of a day's label sets (an earlier release's
+          uniq(sort()) finals, dropped here). sspace, the planner's guess of one group's
           state (4 kB: a label-day set of 1,000 ids), lets it hash the groups of an hourly run
           but sort a first build's 30 days and take one group at a time.
         - a band (bit varying): the project sets the KPI reads, the daily and weekly visitor
@@ -45,26 +49,22 @@ drop aggregate if exists {{ analytics_key_function('analytics_key_count') }}(uui
 drop function if exists {{ sorted_ids }}(uuid []);
 drop function if exists {{ id_count }}(uuid []);
 
--- the final functions of the sorted-id aggregates: the state is the group's union, already
--- sorted and de-duplicated by intarray's merge (analytics_intarray_schema); sort() and uniq()
--- check it in one linear pass each (intarray's sort returns at once on sorted input)
-create or replace function {{ sorted_ids }}(ids integer [])
-returns integer []
-language sql
-immutable
-strict
-parallel safe
-set search_path = ''
-as $fn$ select {{ intarray }}.uniq({{ intarray }}.sort(ids)) $fn$;
-
-create or replace function {{ id_count }}(ids integer [])
-returns bigint
-language sql
-immutable
-strict
-parallel safe
-set search_path = ''
-as $fn$ select {{ intarray }}.icount({{ intarray }}.uniq({{ intarray }}.sort(ids)))::bigint $fn$;
+-- an earlier release's count of sorted ids returned a bigint through a final function in
+-- SQL: a count that returns intarray's integer replaces it (CREATE OR REPLACE cannot change
+-- what an aggregate returns)
+do $drop_old_count$
+begin
+    if (
+        select p.prorettype = 'bigint'::regtype
+        from pg_catalog.pg_proc as p
+        where p.oid = to_regprocedure(
+            {{ analytics_sql_literal(analytics_key_function('analytics_key_count') ~ '(integer [])') }}
+        )
+    ) then
+        drop aggregate {{ analytics_key_function('analytics_key_count') }}(integer []);
+    end if;
+end
+$drop_old_count$;
 
 -- ids (any order, duplicates allowed) as a band: the offset, then per byte from it the OR of
 -- its ids' bits, runs of empty bytes written as zeros
@@ -157,18 +157,24 @@ as $fn$
     )
 $fn$;
 
-{%- for name, final, step in [('analytics_key_union', sorted_ids, intarray ~ '._int_union'),
-    ('analytics_key_count', id_count, intarray ~ '._int_union'),
+{%- for name, final, step in [('analytics_key_union', none, intarray ~ '._int_union'),
+    ('analytics_key_count', intarray ~ '.icount', intarray ~ '._int_union'),
     ('analytics_band_union', ids_band, 'pg_catalog.array_cat')] %}
 
 create or replace aggregate {{ analytics_key_function(name) }}(integer []) (
     sfunc = {{ step }},
     stype = integer [],
     initcond = '{}',
+    {%- if final %}
     finalfunc = {{ final }},
+    {%- endif %}
     sspace = 4096
 );
 {%- endfor %}
+
+-- the final functions an earlier release's sorted-id aggregates used
+drop function if exists {{ sorted_ids }}(integer []);
+drop function if exists {{ id_count }}(integer []);
 
 {%- for name, final in [('analytics_band_union', bands_or), ('analytics_key_count', bands_count)] %}
 
@@ -180,8 +186,7 @@ create or replace aggregate {{ analytics_key_function(name) }}(bit varying) (
 );
 {%- endfor %}
 
-{%- for name, args in [('analytics_sorted_keys', 'integer []'), ('analytics_distinct_keys', 'integer []'),
-    ('analytics_ids_band', 'integer []'), ('analytics_bands_or', 'bit varying []'),
+{%- for name, args in [('analytics_ids_band', 'integer []'), ('analytics_bands_or', 'bit varying []'),
     ('analytics_bands_count', 'bit varying []'), ('analytics_key_count', 'bit varying'),
     ('analytics_set_ids', 'integer []'), ('analytics_set_ids', 'bit varying'),
     ('analytics_key_union', 'integer []'), ('analytics_key_count', 'integer []'),

@@ -27,9 +27,10 @@
         analytics_hour_fingerprints recorded when this table's rows of that hour were made (no
         record, a record of another table, or a sum of slices without fingerprints: differs),
         or whose rows no longer add up to the recorded event count (rows deleted or a table
-        emptied by hand); when none differs, the window is empty. So an hour the slices kept as stored is not made
-        again. Never on a re-aggregation range, nor for with_readers=false (the slices' and the
-        pruning's view of a reader's window keeps it whole).
+        emptied by hand); when none differs, the window is empty. So an hour the slices kept
+        as stored is not made again. Never on a re-aggregation range, nor for
+        with_readers=false (the slices' and the pruning's view of a reader's window keeps it
+        whole).
         `run`: analytics_run_context() of the model, or any record with its spec, target (the
         table), params (the run's parameters as SQL) and incremental. -#}
     {%- set target = run.target -%}
@@ -48,14 +49,17 @@
             'incremental': true}, with_readers=false)) -%}
     {%- endfor -%}
     {%- if with_readers and incremental and run.spec.get('hour_fingerprints')
-        and target is not string and not (model is defined and model.resource_type == 'unit_test') -%}
+        and target is not string
+        and not (model is defined and model.resource_type == 'unit_test') -%}
     {%- set slices = analytics_relation(run.spec.upstream.model, target.schema) -%}
     {%- set fingerprints = analytics_relation('analytics_hour_fingerprints', target.schema) -%}
     -- from the first hour whose slices changed since this table's rows of it were made
     select
         case
             when {{ params.reaggregate_from }} is null then coalesce((
-                select min(coalesce(sliced.hour_bucket, recorded.hour_bucket, stored.hour_bucket))
+                select min(coalesce(
+                    sliced.hour_bucket, recorded.hour_bucket, table_rows.hour_bucket
+                ))
                 from (
                     {{ analytics_slice_hours_sql(slices, 'slices.hour_bucket >= own.window_start '
                         ~ 'and slices.hour_bucket < own.window_end') | indent(20) }}
@@ -68,25 +72,27 @@
                     from {{ fingerprints }} as recorded
                     where
                         recorded.model = {{ analytics_sql_literal(run.spec.name) }}
-                        and recorded.relation_oid = to_regclass({{ analytics_sql_literal(target.render()) }})
+                        and recorded.relation_oid
+                        = to_regclass({{ analytics_sql_literal(target.render()) }})
                         and recorded.hour_bucket >= own.window_start
                         and recorded.hour_bucket < own.window_end
                 ) as recorded on sliced.hour_bucket = recorded.hour_bucket
                 full join (
                     -- the table's own rows: an hour emptied or cut by hand is made again
                     select
-                        stored.hour_bucket,
-                        sum(stored.event_count) as event_count
-                    from {{ target }} as stored
+                        table_rows.hour_bucket,
+                        sum(table_rows.event_count) as event_count
+                    from {{ target }} as table_rows
                     where
-                        stored.hour_bucket >= own.window_start
-                        and stored.hour_bucket < own.window_end
-                    group by stored.hour_bucket
-                ) as stored on coalesce(sliced.hour_bucket, recorded.hour_bucket) = stored.hour_bucket
+                        table_rows.hour_bucket >= own.window_start
+                        and table_rows.hour_bucket < own.window_end
+                    group by table_rows.hour_bucket
+                ) as table_rows
+                    on coalesce(sliced.hour_bucket, recorded.hour_bucket) = table_rows.hour_bucket
                 where not coalesce(
                     sliced.event_count = recorded.event_count
                     and sliced.event_fingerprint = recorded.event_fingerprint
-                    and stored.event_count = recorded.event_count,
+                    and table_rows.event_count = recorded.event_count,
                     false
                 )
             ), own.window_end)

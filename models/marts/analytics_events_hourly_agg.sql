@@ -54,8 +54,10 @@ split_hours as (
         {{ analytics_dimension_columns() }},
         hour_bucket,
         sum(event_count)::bigint as event_count,
-        {{ analytics_key_function('analytics_key_count') }}(visitor_keys) as unique_visitors,
-        {{ analytics_key_function('analytics_key_count') }}(session_keys) as unique_sessions,
+        {{ analytics_key_function('analytics_key_count') }}(visitor_keys)::bigint
+            as unique_visitors,
+        {{ analytics_key_function('analytics_key_count') }}(session_keys)::bigint
+            as unique_sessions,
         now() as created_at,
         now() as updated_at
     from source_sets

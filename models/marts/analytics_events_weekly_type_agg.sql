@@ -30,8 +30,10 @@ final as (
         event_type,
         week_bucket,
         sum(event_count)::bigint as event_count,
-        {{ analytics_key_function('analytics_key_count') }}(visitor_keys) as unique_visitors,
-        {{ analytics_key_function('analytics_key_count') }}(session_keys) as unique_sessions,
+        {{ analytics_key_function('analytics_key_count') }}(visitor_keys)::bigint
+            as unique_visitors,
+        {{ analytics_key_function('analytics_key_count') }}(session_keys)::bigint
+            as unique_sessions,
         now() as created_at,
         now() as updated_at
     from source_sets

@@ -9,6 +9,7 @@ over the raw rows."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 
 import pytest
@@ -253,8 +254,10 @@ final as (
         project_id,
         week_bucket,
         sum(event_count)::bigint as event_count,
-        {{ analytics_key_function('analytics_key_count') }}(visitor_keys) as unique_visitors,
-        {{ analytics_key_function('analytics_key_count') }}(session_keys) as unique_sessions,
+        {{ analytics_key_function('analytics_key_count') }}(visitor_keys)::bigint
+            as unique_visitors,
+        {{ analytics_key_function('analytics_key_count') }}(session_keys)::bigint
+            as unique_sessions,
         now() as created_at,
         now() as updated_at
     from source_sets
@@ -615,10 +618,45 @@ def test_the_set_aggregates_union_exactly_and_a_big_build_sorts_its_groups(
                 u=union, c=count, b=band, i=ids, v=values), (literal,)).fetchone()
         assert got == (want, len(want), want, len(want), want), sets
     # no API role may call any of them (the policy functions beside them are the policies')
-    set_functions = {"analytics_sorted_keys", "analytics_distinct_keys", "analytics_ids_band",
-                     "analytics_bands_or", "analytics_bands_count", "analytics_set_ids",
-                     *aggregates}
+    set_functions = {"analytics_ids_band", "analytics_bands_or", "analytics_bands_count",
+                     "analytics_set_ids", *aggregates}
     assert set_functions <= set(found)
+    # an earlier release's final functions in SQL are gone
+    assert not {"analytics_sorted_keys", "analytics_distinct_keys"} & set(found)
+
+    # an earlier release's sorted-id aggregates (finals in SQL, a bigint count): the next run
+    # replaces them, drops those finals, and counts the same
+    union_name = found["analytics_key_union"][0].split("(")[0]
+    count_name = [s for s in found["analytics_key_count"] if "integer[]" in s][0].split("(")[0]
+    suffix = "_" + hashlib.md5(project.schema.encode()).hexdigest()[:8]
+    old_union, old_count = (
+        f'{private}."{(base + "__" + project.schema).encode()[:63 - len(suffix)].decode()}'
+        f'{suffix}"' for base in ("analytics_sorted_keys", "analytics_distinct_keys"))
+    intarray = project.conn.execute(
+        "select pronamespace::regnamespace::text from pg_proc where proname = '_int_union'"
+    ).fetchone()[0]
+    project.execute(f"drop aggregate {count_name}(integer[])")
+    for name, returns, body in ((old_union, "integer[]", "{i}.uniq({i}.sort(ids))"),
+                                (old_count, "bigint", "{i}.icount({i}.uniq({i}.sort(ids)))")):
+        project.execute(f"create function {name}(ids integer[]) returns {returns} language sql "
+                        f"immutable strict as $$ select {body.format(i=intarray)} $$")
+    for name, final, returns in ((union_name, old_union, "integer[]"),
+                                 (count_name, old_count, "bigint")):
+        project.execute(f"create or replace aggregate {name}(integer[]) (sfunc = "
+                        f"{intarray}._int_union, stype = integer[], initcond = '{{{{}}}}', "
+                        f"finalfunc = {final})")
+        assert project.conn.execute("select prorettype::regtype::text from pg_proc where oid = "
+                                    "%s::regprocedure", (f"{name}(integer[])",)
+                                    ).fetchone()[0] == returns
+    project.dbt_run(START + 3 * HOUR + dt.timedelta(minutes=5))
+    assert project.conn.execute(
+        "select to_regproc(%s), to_regproc(%s), (select prorettype::regtype::text from pg_proc "
+        "where oid = %s::regprocedure)", (old_union, old_count, f"{count_name}(integer[])")
+    ).fetchone() == (None, None, "integer")
+    assert project.conn.execute(sql.SQL("select {}(x), {}(x) from (values ('{{3,1}}'::int[]), "
+                                        "('{{1,2}}')) as v (x)").format(
+        sql.SQL(union_name), sql.SQL(count_name))).fetchone() == ([1, 2, 3], 3)
+    check_all(project, START + 3 * HOUR + dt.timedelta(minutes=5), "UTC")
     for role in ("anon", "authenticated", "service_role"):
         for signatures in (found[name] for name in set_functions):
             for signature in signatures:
