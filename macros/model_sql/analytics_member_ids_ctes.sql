@@ -15,15 +15,17 @@
         if run.target is not string else none) -%}
     {%- set counters = analytics_relation('analytics_member_counters', run.target.schema
         if run.target is not string else none) -%}
+    {%- set key_version = analytics_member_key_version(ids).version -%}
     {%- set persist = not (model is defined and model.resource_type == 'unit_test') -%}
 event_members as (
 
-    -- each event of the window with its members' keys, computed once (md5 is most of the
-    -- numbering's cost)
+    -- each event of the window with its members' keys, computed once
     select
         {{ events }}.*,
-        {{ analytics_member_key(events ~ '.visitor_id') }} as visitor_member_key,
-        {{ analytics_member_key(events ~ '.session_id') }} as session_member_key
+        {{ analytics_member_key(events ~ '.visitor_id', key_version) | indent(8) }}
+            as visitor_member_key,
+        {{ analytics_member_key(events ~ '.session_id', key_version) | indent(8) }}
+            as session_member_key
     from {{ events }}
 
 ),

@@ -1,8 +1,9 @@
 {% macro analytics_ensure_member_ids() -%}
     {#- on-run-start: the member dictionary, <schema>.analytics_member_ids, one row per project,
-        kind ('v' visitor, 's' session) and member: its key (analytics_member_key, md5 of the
-        cleaned id) and its id, numbered from 1 per project and kind in order of first
-        appearance by the slices' build (analytics_member_ids_ctes), so the members of one hour
+        kind ('v' visitor, 's' session) and member: its key (analytics_member_key, a 128-bit
+        hash of the cleaned id; md5 in a dictionary an older release filled:
+        analytics_member_key_version) and its id, numbered from 1 per project and kind in order
+        of first appearance by the slices' build (analytics_member_ids_ctes), so the members of one hour
         have neighbouring ids and an hour's or a day's band (analytics_key_aggregates) is short.
         <schema>.analytics_member_counters holds each project and kind's last id. Every stored
         set holds these ids, so the dictionary is never rebuilt or renumbered: a run that finds
@@ -43,6 +44,15 @@ create table if not exists {{ counters }} (
     last_id integer not null check (last_id > 0),
     primary key (project_id, kind)
 );
+-- a dictionary that holds no key yet takes the current keys (analytics_member_key_version)
+do $member_key_version$
+begin
+    if not exists (select from {{ ids }}) and obj_description({{ analytics_sql_literal(ids.render()) }}::regclass, 'pg_class')
+        is distinct from {{ analytics_sql_literal(analytics_member_key_version().marker) }} then
+        comment on table {{ ids }} is {{ analytics_sql_literal(analytics_member_key_version().marker) }};
+    end if;
+end
+$member_key_version$;
 {{ analytics_internal_table_grants(ids) }};
 {{ analytics_internal_table_grants(counters) }}
 {%- endmacro %}

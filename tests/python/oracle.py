@@ -165,9 +165,63 @@ def truth(rows: Iterable[dict], as_of: dt.datetime, grain: str, tz: str = "UTC",
     return {k: v for k, v in table.items() if since is None or k[3] >= since}
 
 
+_WORD = 0xFFFFFFFF
+# the two seeds of a member key (README › Member sets): the fractional bits of sqrt(2) and
+# sqrt(3), as PostgreSQL's signed bigints
+KEY_SEEDS = (0x6A09E667F3BCC908, 0xBB67AE8584CAA73B)
+
+
+def _rotl(x: int, k: int) -> int:
+    return ((x << k) | (x >> (32 - k))) & _WORD
+
+
+def _mix(a: int, b: int, c: int) -> tuple[int, int, int]:
+    for r1, r2, r3 in ((4, 6, 8), (16, 19, 4)):
+        a = ((a - c) & _WORD) ^ _rotl(c, r1)
+        c = (c + b) & _WORD
+        b = ((b - a) & _WORD) ^ _rotl(a, r2)
+        a = (a + c) & _WORD
+        c = ((c - b) & _WORD) ^ _rotl(b, r3)
+        b = (b + a) & _WORD
+    return a, b, c
+
+
+def _final(a: int, b: int, c: int) -> tuple[int, int, int]:
+    for r1, r2, r3 in ((14, 11, 25), (16, 4, 14)):
+        c = ((c ^ b) - _rotl(b, r1)) & _WORD
+        a = ((a ^ c) - _rotl(c, r2)) & _WORD
+        b = ((b ^ a) - _rotl(a, r3)) & _WORD
+    c = ((c ^ b) - _rotl(b, 24)) & _WORD
+    return a, b, c
+
+
+def hash_bytes_extended(key: bytes, seed: int) -> int:
+    """PostgreSQL's hash_bytes_extended (Bob Jenkins' lookup3 with a 64-bit seed, as in
+    src/common/hashfn.c, little-endian), written from its description: what
+    hashtextextended(text collate "C", seed) returns, as an unsigned 64-bit number."""
+    a = b = c = (0x9E3779B9 + len(key) + 3923095) & _WORD
+    if seed:
+        a, b, c = _mix((a + (seed >> 32)) & _WORD, (b + (seed & _WORD)) & _WORD, c)
+    whole = len(key) - len(key) % 12
+    for i in range(0, whole, 12):
+        x, y, z = (int.from_bytes(key[j:j + 4], "little") for j in (i, i + 4, i + 8))
+        a, b, c = _mix((a + x) & _WORD, (b + y) & _WORD, (c + z) & _WORD)
+    rest = key[whole:] + bytes(12 - (len(key) - whole))
+    x, y, z = (int.from_bytes(rest[j:j + 4], "little") for j in (0, 4, 8))
+    # the last up to 11 bytes; the lowest byte of c is left to the length
+    a, b, c = _final((a + x) & _WORD, (b + y) & _WORD, (c + (z << 8)) & _WORD)
+    return (b << 32) | c
+
+
 def digest(member: str) -> uuid.UUID:
     """The 128-bit key a cleaned visitor or session id is known by in the member dictionary
-    (README › Member sets)."""
+    (README › Member sets): the two hashes of its UTF-8 bytes, each as 8 bytes, in order."""
+    return uuid.UUID(bytes=b"".join(
+        hash_bytes_extended(member.encode(), seed).to_bytes(8, "big") for seed in KEY_SEEDS))
+
+
+def legacy_digest(member: str) -> uuid.UUID:
+    """The key of a dictionary an older release filled: md5 of the cleaned id."""
     return uuid.UUID(hashlib.md5(member.encode()).hexdigest())
 
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 from analytics_db import ROOT, connect
 from conftest import Project, ts
-from oracle import key_sets, truth
+from oracle import digest, key_sets, truth
 from psycopg import sql
 
 HOUR = dt.timedelta(hours=1)
@@ -127,9 +127,10 @@ def test_late_changes_are_exact_after_the_next_run(project: Project, runner: str
 def member_ids(p: Project, *ids: str) -> dict[tuple[str, str], int]:
     """{(kind, id): member id} of the dictionary rows of these visitor / session ids."""
     return {(kind, name): member for kind, name, member in p.conn.execute(sql.SQL(
-        "select d.kind::text, i.name, d.member_id from unnest(%s::text[]) as i (name) "
-        "join {}.analytics_member_ids as d on d.member_key = md5(i.name)::uuid").format(p.ident),
-        (list(ids),)).fetchall()}
+        "select d.kind::text, i.name, d.member_id "
+        "from unnest(%s::text[], %s::uuid[]) as i (name, member_key) "
+        "join {}.analytics_member_ids as d on d.member_key = i.member_key").format(p.ident),
+        (list(ids), [digest(name) for name in ids])).fetchall()}
 
 
 @pytest.mark.parametrize("runner", ["dbt", "function"])

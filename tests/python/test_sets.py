@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+import uuid
 
 import pytest
 from analytics_db import dbt
 from conftest import Project, project_copy, ts
-from oracle import clean_label, hour_of, key_sets
+from oracle import clean_label, digest, hour_of, key_sets, legacy_digest, member_key
 from psycopg import sql
 from psycopg.types.json import Jsonb
 from test_rollups import check_all, check_kpi, make_events
@@ -178,12 +179,13 @@ def test_grains_agree_on_an_event_later_than_the_lookback(project: Project) -> N
     assert kpi[0] == total("select sum(event_count) from {s}.analytics_events_hourly_agg "
                            "where project_id = 'p1'")
     assert total("select count(*) from {s}.analytics_events where visitor_id = 'late'") == 1
-    late = project.conn.execute("select md5('late')::uuid").fetchone()[0]
+    late = digest("late")
     assert all(late not in keys for keys, in project.table_rows(
         "analytics_events_project_daily_sets", ("visitor_keys",)))
     # no run read it: it was never given an id
-    assert total("select count(*) from {s}.analytics_member_ids "
-                 "where member_key = md5('late')::uuid") == 0
+    assert project.conn.execute(sql.SQL(
+        "select count(*) from {}.analytics_member_ids where member_key = %s").format(s),
+        (late,)).fetchone()[0] == 0
 
 
 @pytest.mark.parametrize("model,kept", [
@@ -767,6 +769,76 @@ def test_a_lost_member_dictionary_stops_the_run_until_a_full_refresh(project: Pr
     assert project.table_rows("analytics_events_daily_agg", (
         "project_id", "event_type", "event_label", "day_bucket", "unique_visitors")) == before
     project.dbt_run(at, full_refresh=True)
+    check_all(project, at, "UTC")
+
+
+LEGACY_DICTIONARY = """
+create table {schema}.analytics_member_ids (
+    project_id text not null,
+    kind "char" not null check (kind in ('v', 's')),
+    member_key uuid not null,
+    member_id integer not null check (member_id > 0),
+    primary key (project_id, kind, member_key) include (member_id)
+)"""
+
+
+def test_a_dictionary_an_older_release_filled_keeps_its_md5_keys(project: Project) -> None:
+    """Member keys are two seeded hashes of the id (analytics_member_key, the oracle's digest);
+    an older release keyed the dictionary by md5. A dictionary created without the marker and
+    still empty takes the new keys. One an older release filled (its keys turned into md5
+    here) keeps md5 for every member, the ones it holds and the new ones, through dbt runs and
+    the refresh function, exact; dropped and rebuilt with every model, it holds the new keys."""
+    rng = random.Random(19)
+    first = START + 30 * HOUR
+    project.insert(make_events(rng, START, first))
+    project.execute(LEGACY_DICTIONARY)  # an older release's, not filled yet
+    at = first + dt.timedelta(minutes=5)
+    project.dbt_run(at)
+    s = project.ident
+    marker = project.conn.execute(
+        "select obj_description(to_regclass(%s), 'pg_class')",
+        (f"{project.schema}.analytics_member_ids",)).fetchone()[0]
+    assert marker and marker.startswith("analytics_member_key v2")
+
+    def members() -> list[str]:
+        return sorted({member_key(r[name]) for r in project.raw_rows()
+                       for name in ("visitor_id", "session_id")} - {None})
+
+    def keys() -> set[uuid.UUID]:
+        return {k for k, in project.conn.execute(sql.SQL(
+            "select member_key from {}.analytics_member_ids").format(s)).fetchall()}
+
+    def rekey(old, new) -> None:
+        # every member's key from old(id) to new(id): the dictionary as the other key holds it
+        project.conn.execute(sql.SQL(
+            "update {}.analytics_member_ids as d set member_key = m.new "
+            "from unnest(%s::uuid[], %s::uuid[]) as m (old, new) "
+            "where d.member_key = m.old").format(s),
+            ([old(m) for m in members()], [new(m) for m in members()]))
+
+    assert keys() == {digest(m) for m in members()}
+    check_all(project, at, "UTC")
+    # an older release's dictionary: md5 keys, no marker
+    rekey(digest, legacy_digest)
+    project.execute("comment on table {schema}.analytics_member_ids is null")
+    # members it holds and new ones, through dbt runs and the refresh function
+    for hour in range(1, 4):
+        project.insert(make_events(rng, first + (hour - 1) * HOUR, first + hour * HOUR))
+        at = first + hour * HOUR + dt.timedelta(minutes=5)
+        if hour == 2:
+            project.refresh(at)
+        else:
+            project.dbt_run(at)
+        # every key is the md5 of a member, and no member has two
+        assert keys() == {legacy_digest(m) for m in members()}
+        rekey(legacy_digest, digest)  # to read the sets with the oracle's keys
+        check_all(project, at, "UTC")
+        rekey(digest, legacy_digest)
+    # the way to the new keys: drop the dictionary and rebuild every model
+    project.execute("drop table {schema}.analytics_member_ids, "
+                    "{schema}.analytics_member_counters")
+    project.dbt_run(at, full_refresh=True)
+    assert keys() == {digest(m) for m in members()}
     check_all(project, at, "UTC")
 
 
