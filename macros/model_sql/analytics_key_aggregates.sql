@@ -66,8 +66,12 @@ begin
 end
 $drop_old_count$;
 
--- ids (any order, duplicates allowed) as a band: the offset, then per byte from it the OR of
--- its ids' bits, runs of empty bytes written as zeros
+-- ids (any order, duplicates allowed) as a band: sorted and de-duplicated in C (intarray's
+-- sort and uniq), then each id's bit as a '1' after as many '0's as the ids it skips, read as
+-- a bit string once. The sorted ids are a subquery kept apart (offset 0): inlined, every
+-- subscript would sort them again. A third faster than grouping the ids by byte and writing
+-- each byte in hex (a day's label sets: 440 against 660 ms; an hour's project sets: 32
+-- against 52 ms), most of what is left being the function's call per set
 create or replace function {{ ids_band }}(ids integer [])
 returns bit varying
 language sql
@@ -76,27 +80,23 @@ strict
 parallel safe
 set search_path = ''
 as $fn$
-    select coalesce((
-        select
-            first_byte.lo::bit(32) || ('x' || string_agg(
-                pg_catalog.repeat('00', bytes.gap) || pg_catalog.lpad(pg_catalog.to_hex(bytes.bits), 2, '0'),
-                '' order by bytes.byte_index
-            ))::bit varying
-        from (
-            select
-                byte_index,
-                bits,
-                byte_index - coalesce(lag(byte_index) over (order by byte_index), -1) - 1 as gap
-            from (
-                select
-                    (member_id - first_byte.lo) / 8 as byte_index,
-                    bit_or(128 >> ((member_id - first_byte.lo) % 8)) as bits
-                from pg_catalog.unnest(ids) as member_id
-                group by 1
-            ) as set_bytes
-        ) as bytes
-    ), 0::bit(32)::bit varying)
-    from (select (min(member_id) / 8) * 8 as lo from pg_catalog.unnest(ids) as member_id) as first_byte
+    select case
+        when pg_catalog.cardinality(sorted.ids) = 0 then 0::bit(32)::bit varying
+        else ((sorted.ids[1] / 8) * 8)::bit(32) || (
+            pg_catalog.array_to_string(array(
+                select pg_catalog.lpad(
+                    '1', sorted.ids[i] - coalesce(sorted.ids[i - 1], (sorted.ids[1] / 8) * 8 - 1), '0'
+                )
+                from pg_catalog.generate_subscripts(sorted.ids, 1) as i
+                order by i
+            ), '')
+            -- to a whole byte
+            || pg_catalog.repeat(
+                '0', (8 - (sorted.ids[pg_catalog.cardinality(sorted.ids)] - (sorted.ids[1] / 8) * 8 + 1) % 8) % 8
+            )
+        )::bit varying
+    end
+    from (select {{ intarray }}.uniq({{ intarray }}.sort(ids)) as ids offset 0) as sorted
 $fn$;
 
 -- the union of bands (analytics_bands_or_sql)
