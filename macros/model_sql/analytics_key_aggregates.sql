@@ -90,10 +90,10 @@ as $fn$
                 from pg_catalog.generate_subscripts(sorted.ids, 1) as i
                 order by i
             ), '')
-            -- to a whole byte
-            || pg_catalog.repeat(
-                '0', (8 - (sorted.ids[pg_catalog.cardinality(sorted.ids)] - (sorted.ids[1] / 8) * 8 + 1) % 8) % 8
-            )
+            -- to a whole byte (in bigint: the span of ids 1 and 2^31 - 1 is 2^31)
+            || pg_catalog.repeat('0', ((8 - (
+                sorted.ids[pg_catalog.cardinality(sorted.ids)]::bigint - (sorted.ids[1] / 8) * 8 + 1
+            ) % 8) % 8)::integer)
         )::bit varying
     end
     from (select {{ intarray }}.uniq({{ intarray }}.sort(ids)) as ids offset 0) as sorted
