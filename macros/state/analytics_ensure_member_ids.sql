@@ -3,8 +3,9 @@
         kind ('v' visitor, 's' session) and member: its key (analytics_member_key, a 128-bit
         hash of the cleaned id; md5 in a dictionary an older release filled:
         analytics_member_key_version) and its id, numbered from 1 per project and kind in order
-        of first appearance by the slices' build (analytics_member_ids_ctes), so the members of one hour
-        have neighbouring ids and an hour's or a day's band (analytics_key_aggregates) is short.
+        of first appearance by the slices' build (analytics_member_ids_ctes), so the members of
+        one hour have neighbouring ids and an hour's or a day's band (analytics_key_aggregates)
+        is short.
         <schema>.analytics_member_counters holds each project and kind's last id. Every stored
         set holds these ids, so the dictionary is never rebuilt or renumbered: a run that finds
         it missing while the slices hold ids stops (the sets would be read with other ids);
