@@ -33,12 +33,18 @@ if ! $core; then
 fi
 
 echo "== pytest"
-# two workers (each test has its own schemas; the pg_cron tests stay on one worker); --core (the
-# other major) leaves out what only reads the project's own files
+workers=${PYTEST_WORKERS:-3}
+case $workers in
+    "" | *[!0-9]*) echo "PYTEST_WORKERS must be a number" >&2; exit 2 ;;
+esac
+# three workers on CI's two cores (each test has its own schemas; the pg_cron tests stay on one
+# worker): a test waits on dbt's Python or on the server in turn, and two workers kept 1.5 cores
+# busy (16 min of pytest); PYTEST_WORKERS changes it. --core (the other major) leaves out what
+# only reads the project's own files
 if $core; then
-    pytest -n 2 --dist loadgroup -m "not same_on_every_major" "$@"
+    pytest -n "$workers" --dist loadgroup -m "not same_on_every_major" "$@"
 else
-    pytest -n 2 --dist loadgroup "$@"
+    pytest -n "$workers" --dist loadgroup "$@"
 fi
 
 if $core; then
