@@ -163,6 +163,14 @@ class Project:
         return self.conn.execute(query).fetchone()[0]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `dbt_twin` the dbt variant of every test parametrized over runner=dbt/function."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("runner") == "dbt":
+            item.add_marker(pytest.mark.dbt_twin)
+
+
 @pytest.fixture(scope="session")
 def conn() -> Iterator[psycopg.Connection]:
     with connect() as c:
