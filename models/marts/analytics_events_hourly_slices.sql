@@ -30,7 +30,7 @@ fingerprinted_events as (
         windowed_events.*,
         -- an incremental run's events; a first build hashes nothing (its slices have no sums,
         -- so the next run slices its window's hours again once, then compares them): hashing
-        -- the benchmark's 30 M events would cost some 20 s
+        -- the benchmark's 30 M events would cost some 10 s
         {{ analytics_event_fingerprint('windowed_events') | indent(8)
             if run.incremental else 'null::bigint' }} as event_fingerprint
     from windowed_events
