@@ -83,21 +83,59 @@ looked_up_members as (
 
 new_members as (
 
-    -- numbered after the project and kind's last id, in order of first appearance
+    -- numbered after the project and kind's last id, in order of first appearance; the last
+    -- id rides along as one more row of each (project, kind) that has new keys (sorted after
+    -- them: no first_seen), so the counters are probed once per (project, kind), not once per
+    -- new key
     select
-        looked_up_members.project_id,
-        looked_up_members.kind,
-        looked_up_members.member_key,
-        (coalesce(counters.last_id, 0) + row_number() over (
-            partition by looked_up_members.project_id, looked_up_members.kind
-            order by looked_up_members.first_seen, looked_up_members.member_key
-        ))::integer as member_id
-    from looked_up_members
-    left join {{ counters }} as counters
-        on
-            looked_up_members.project_id = counters.project_id
-            and looked_up_members.kind = counters.kind
-    where looked_up_members.member_id is null
+        numbered.project_id,
+        numbered.kind,
+        numbered.member_key,
+        numbered.member_id
+    from (
+        select
+            candidates.project_id,
+            candidates.kind,
+            candidates.member_key,
+            (
+                coalesce(max(candidates.last_id) over (
+                    partition by candidates.project_id, candidates.kind
+                ), 0)
+                + row_number() over (
+                    partition by candidates.project_id, candidates.kind
+                    order by candidates.first_seen, candidates.member_key
+                )
+            )::integer as member_id
+        from (
+            select
+                looked_up_members.project_id,
+                looked_up_members.kind,
+                looked_up_members.member_key,
+                looked_up_members.first_seen,
+                null::integer as last_id
+            from looked_up_members
+            where looked_up_members.member_id is null
+            union all
+            select
+                counters.project_id,
+                counters.kind,
+                null as member_key,
+                null as first_seen,
+                counters.last_id
+            from (
+                select distinct
+                    looked_up_members.project_id,
+                    looked_up_members.kind
+                from looked_up_members
+                where looked_up_members.member_id is null
+            ) as new_kinds
+            inner join {{ counters }} as counters
+                on
+                    new_kinds.project_id = counters.project_id
+                    and new_kinds.kind = counters.kind
+        ) as candidates
+    ) as numbered
+    where numbered.member_key is not null
 
 ),
 {%- if persist %}

@@ -177,15 +177,17 @@ def test_purge_history_job(project: Project, conn: psycopg.Connection) -> None:
 
 
 def fake_runs(conn: psycopg.Connection, jid: int, statuses: list[str]) -> None:
-    """Run records as pg_cron writes them, newest last."""
+    """Run records as pg_cron writes them, newest last; their run ids are negative and the job's
+    own (-1000 * jobid - i), so no other test's records can take them (a CI run under three
+    workers once found -1000 taken)."""
     now = dt.datetime.now(UTC)
     for i, status in enumerate(statuses):
         start = now - dt.timedelta(hours=len(statuses) - i)
         conn.execute(
             "insert into cron.job_run_details (jobid, runid, job_pid, database, username, "
             "command, status, return_message, start_time, end_time) values "
-            "(%s, -1000 - %s, 0, current_database(), current_user, 'x', %s, %s, %s, %s)",
-            (jid, i, status, "ERROR: boom" if status == "failed" else "1 row", start,
+            "(%s, -1000 * %s - %s, 0, current_database(), current_user, 'x', %s, %s, %s, %s)",
+            (jid, jid, i, status, "ERROR: boom" if status == "failed" else "1 row", start,
              start + dt.timedelta(seconds=2)))
 
 
