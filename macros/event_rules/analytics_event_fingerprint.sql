@@ -11,8 +11,8 @@
         Both hashes are the ones PostgreSQL's hash partitions are placed by (unchanged since
         release 11). 0.3 us an event against 0.8 us for the record's text hashed once, as an
         earlier release did (its text output and the numeric epoch it was seeded with cost the
-        difference; measured over 1 M events): the slices that release stored are sliced again once, when the
-        lookback next reads their hour. -#}
+        difference; measured over 1 M events): the slices that release stored are sliced again
+        once, when the lookback next reads their hour. -#}
     {%- set columns = ['project_id', 'event_type'] + analytics_dimensions('name')
         + ['visitor_id', 'session_id'] -%}
     {%- set ns = namespace(chain='timestamp_hash_extended(' ~ alias

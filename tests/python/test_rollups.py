@@ -166,8 +166,8 @@ def check_all(p: Project, as_of: dt.datetime, tz: str) -> None:
 
 
 # dbt in the zone whose days start at :30 (two slices an hour); every zone through the refresh
-# function, which runs the same model SQL in a quarter of the time (the UTC replays through dbt
-# are test_hourly_replay's)
+# function, which runs the same model SQL in a quarter of the time (that dbt and the function
+# leave equal tables is tested on its own, test_ops' pg_cron job against dbt run)
 @pytest.mark.parametrize("tz,runner", [("Asia/Kolkata", "dbt"), ("UTC", "function"),
                                         ("Asia/Kolkata", "function"),
                                         ("America/New_York", "function")])
