@@ -56,10 +56,14 @@ seen_members as (
         where event_members.session_member_key is not null
     ) as members
     group by members.project_id, members.kind, members.member_key
+    {%- if run.incremental %}
     -- probed project by project in key order, as the key index holds them, so neighbouring
     -- probes share its pages (a cold dictionary is read page after page, not at random); the
-    -- projects by a hash of the id, a bigint compare, not a strcoll of the text
+    -- projects by a hash of the id, a bigint compare, not a strcoll of the text. Not on a
+    -- first build: its millions of keys are hashed against the dictionary, not probed (the
+    -- sort cost 3.4 s of 64 for 3 M events)
     order by hashtextextended(members.project_id, 0), members.kind, members.member_key
+    {%- endif %}
 
 ),
 

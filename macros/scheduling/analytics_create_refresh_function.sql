@@ -53,6 +53,8 @@ declare
     v_started timestamptz;
     v_prune_cutoff timestamptz;
     v_prune_oldest timestamptz;
+    v_enable_mergejoin text := pg_catalog.current_setting('enable_mergejoin');
+    v_enable_nestloop text := pg_catalog.current_setting('enable_nestloop');
 begin
     if p_lookback_hours < 0 or p_backfill_days < 1 then
         raise exception 'analytics_refresh_aggregates: lookback_hours must be >= 0 and backfill_days >= 1';
@@ -87,7 +89,8 @@ begin
     into v_window_start, v_window_end
     from ({{ window_sql | indent(8) }}) as run_window;
 
-    {{ analytics_rebuild_step_sql(name, target_relation, window_sql, fresh) }}
+    {{ analytics_rebuild_step_sql(name, target_relation, window_sql, fresh,
+        bounds=('v_window_start', 'v_window_end')) }}
     {%- if spec.get('kept_for') %}
     {{ analytics_prune_kept_sets(target_relation, params, in_plpgsql=true) | indent(4) }}
     {%- endif %}

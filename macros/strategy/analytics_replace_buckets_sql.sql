@@ -1,4 +1,5 @@
-{% macro analytics_replace_buckets_sql(target, fresh, window_sql, spec, into=none, claimed=none) -%}
+{% macro analytics_replace_buckets_sql(target, fresh, window_sql, spec, into=none, claimed=none,
+    bounds=none) -%}
     {#- Make every bucket of the window exactly equal to `fresh`, in one statement: rows that
         vanished are deleted, rows whose measures changed are updated (updated_at moves only
         then), new rows are inserted (created_at = updated_at = now()). Nullable keys (the label)
@@ -8,7 +9,13 @@
         what `fresh` was made from: the slices change only under the schema's lock), and drops
         its records of window hours without slices and of hours two days before the window's
         end. `spec` is the model's analytics_model_spec. Returns one row: rows_removed,
-        rows_changed, rows_added (into plpgsql variables when `into` is given). -#}
+        rows_changed, rows_added (into plpgsql variables when `into` is given). `bounds`, when
+        given, is a pair of SQL expressions equal to the window's start and end that the planner
+        can read (the refresh function's variables, computed from window_sql just before): the
+        stored rows of the window are then estimated from their statistics instead of guessed
+        (a subquery's range: 753 of the slices' 7,546, and the update merge-joined on every key
+        but the label, comparing each slice with every label of its hour and type: 108 ms;
+        joined by hash on every key, as analytics_rebuild_step_sql sets, 34 ms). -#}
     {%- set bucket = spec.bucket -%}
     {%- set keys = spec.key_columns -%}
     {%- set nullable = spec.nullable_keys -%}
@@ -21,10 +28,12 @@
     {%- endset -%}
     {#- the stored rows the window may touch: the planner then reads only those (through the
         bucket index) instead of hashing the whole table for the anti-joins #}
+    {%- set window_start = bounds[0] if bounds else '(select w.window_start from run_window as w)' -%}
+    {%- set window_end = bounds[1] if bounds else '(select w.window_end from run_window as w)' -%}
     {%- set old_in_window -%}
         (
-            old.{{ bucket }} >= (select w.window_start from run_window as w)
-            and old.{{ bucket }} < (select w.window_end from run_window as w)
+            old.{{ bucket }} >= {{ window_start }}
+            and old.{{ bucket }} < {{ window_end }}
             {%- if claimed %}
             or old.{{ bucket }} in (select extra_buckets.bucket_start from extra_buckets)
             {%- endif %}
@@ -52,8 +61,8 @@ removed as (
     using run_window
     where
         (
-            old.{{ bucket }} >= run_window.window_start
-            and old.{{ bucket }} < run_window.window_end
+            old.{{ bucket }} >= {{ bounds[0] if bounds else 'run_window.window_start' }}
+            and old.{{ bucket }} < {{ bounds[1] if bounds else 'run_window.window_end' }}
             {%- if claimed %}
             or old.{{ bucket }} in (select extra_buckets.bucket_start from extra_buckets)
             {%- endif %}

@@ -33,6 +33,8 @@ declare
     v_removed bigint;
     v_changed bigint;
     v_added bigint;
+    v_enable_mergejoin text := pg_catalog.current_setting('enable_mergejoin');
+    v_enable_nestloop text := pg_catalog.current_setting('enable_nestloop');
 begin
     -- [the first bucket this model's build reads, the first bucket the covering table keeps)
     p_from := {{ analytics_full_window_bounds(params, spec.grain, spec.closed_buckets).start }};
