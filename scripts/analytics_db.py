@@ -81,6 +81,10 @@ def dbt_env(schema: str, extra: Mapping[str, str] | None = None) -> dict[str, st
     if worker:  # parallel test workers: each its own target/ (partial parse) and logs/
         env.setdefault("DBT_TARGET_PATH", str(ROOT / f"target-{worker}"))
         env.setdefault("DBT_LOG_PATH", str(ROOT / f"logs-{worker}"))
+        # a test reads what dbt said from DbtResult, never dbt.log, run_results.json or
+        # manifest.json: not writing them took 0.6 s off each 5 s run (12 %)
+        env.setdefault("DBT_LOG_LEVEL_FILE", "none")
+        env.setdefault("DBT_WRITE_JSON", "false")
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     if extra:
         env.update(extra)
