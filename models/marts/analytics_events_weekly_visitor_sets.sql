@@ -24,23 +24,66 @@
     sets would be as large as its seven days. Built once a week (and again while the lookback
     or a late change reaches the week), not rebuilt every hour while the week is open. -#}
 {%- set run = analytics_run_context('analytics_events_weekly_visitor_sets', analytics) -%}
+{%- set keys = ['project_id', 'event_type'] + analytics_dimensions('name') + ['week_bucket'] -%}
+{%- set match -%}
+    {%- for key in keys -%}
+        {{ ' and ' if not loop.first }}{{ analytics_null_safe_match('week_counts.' ~ key,
+            'week_bands.' ~ key, key in run.spec.nullable_keys) }}
+    {%- endfor -%}
+{%- endset -%}
 with {{ analytics_window_ctes(run) }}
 
 {{ analytics_import_ctes(run, ref('analytics_events_daily_visitor_bands'), 'day_bucket') }}
 
-final as (
+day_bands as (
 
-    -- the union of the week's daily visitor bands, one row per project, event type, label and
-    -- week
+    -- the keys in the order of `keys`, then the band
     select
         project_id,
         event_type,
         {{ analytics_dimension_columns() }},
         week_bucket,
-        sum(event_count)::bigint as event_count,
-        {{ analytics_key_function('analytics_band_union') }}(visitor_keys) as visitor_keys
+        visitor_keys
+    from source_sets
+
+),
+
+week_bands as (
+
+    -- the union of the week's daily visitor bands, one row per project, event type, label and
+    -- week that had a visitor (analytics_bands_or_sql, in one statement)
+    {{ analytics_bands_or_sql('select * from day_bands', keys=keys) | indent(4) }}
+
+),
+
+week_counts as (
+
+    select
+        project_id,
+        event_type,
+        {{ analytics_dimension_columns() }},
+        week_bucket,
+        sum(event_count)::bigint as event_count
     from source_sets
     group by project_id, event_type, {{ analytics_dimension_columns() }}, week_bucket
+
+),
+
+final as (
+
+    -- one row per project, event type, label and week: its events and its band (the empty
+    -- band, the offset 0 alone, when no event had a visitor)
+    select
+        week_counts.project_id,
+        week_counts.event_type,
+        {{ analytics_dimension_columns('week_counts') }},
+        week_counts.week_bucket,
+        week_counts.event_count,
+        coalesce(
+            week_bands.lo::bit(32) || week_bands.bits, 0::bit(32)::bit varying
+        ) as visitor_keys
+    from week_counts
+    left join week_bands on {{ match }}
 
 )
 
