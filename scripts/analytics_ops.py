@@ -321,7 +321,8 @@ def dashboard_latency(conn: psycopg.Connection, schema: str) -> dict[str, Any]:
     """The dashboard functions' calls and execution times from pg_stat_statements (the plan's
     alert: dashboard queries over 500 ms), summed over every statement that calls each one in
     this database since the statistics were last reset. `functions` is None, with the reason in
-    `note`, where pg_stat_statements is not installed or not preloaded."""
+    `note`, where pg_stat_statements is not installed or not preloaded; otherwise `note` says
+    whether it has evicted statements (calls missing from these numbers)."""
     row = conn.execute("select extnamespace::regnamespace::text from pg_extension "
                        "where extname = 'pg_stat_statements'").fetchone()
     if row is None:
@@ -341,6 +342,7 @@ def dashboard_latency(conn: psycopg.Connection, schema: str) -> dict[str, Any]:
         return {"source": row[0] + ".pg_stat_statements", "functions": None,
                 "note": f"pg_stat_statements cannot be read: {exc}".strip()}
     functions: dict[str, Any] = {}
+    note = _evictions_note(conn, view)
     for name in DASHBOARD_FUNCTIONS:
         pattern = _calls_of(schema, name)
         mine = [s for s in statements if pattern.search(s[0] or "")]
@@ -349,7 +351,24 @@ def dashboard_latency(conn: psycopg.Connection, schema: str) -> dict[str, Any]:
             "statements": len(mine), "calls": calls,
             "mean_ms": round(sum(s[2] for s in mine) / calls, 2) if calls else None,
             "max_ms": round(max(s[3] for s in mine), 2) if calls else None}
-    return {"source": row[0] + ".pg_stat_statements", "functions": functions, "note": None}
+    return {"source": row[0] + ".pg_stat_statements", "functions": functions, "note": note}
+
+
+def _evictions_note(conn: psycopg.Connection, view: sql.Composed) -> str | None:
+    """pg_stat_statements keeps pg_stat_statements.max statements and evicts the least used when
+    it is full: a dashboard call evicted since the last reset is missing from the latency above.
+    Says so when pg_stat_statements_info (1.9, PostgreSQL 14) counts an eviction."""
+    info = sql.Composed([view, sql.SQL("_info")])
+    if conn.execute("select to_regclass(%s)", (info.as_string(conn),)).fetchone()[0] is None:
+        return None
+    dealloc, reset, limit = conn.execute(sql.SQL(
+        "select dealloc, stats_reset, current_setting('pg_stat_statements.max', true) from {}"
+    ).format(info)).fetchone()
+    if not dealloc:
+        return None
+    return (f"pg_stat_statements evicted its least-used statements {dealloc} times since "
+            f"{_iso(reset)} (pg_stat_statements.max = {limit}): calls evicted are missing here; "
+            "raise pg_stat_statements.max or reset it with pg_stat_statements_reset()")
 
 
 def aggregate_sizes(conn: psycopg.Connection, schema: str, raw: sql.Composable
@@ -408,6 +427,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"dashboard        {latency['note']}")
         else:
             print(f"dashboard        from {latency['source']} (since its last reset)")
+            if latency["note"]:
+                print(f"  {latency['note']}")
             for name, stats in latency["functions"].items():
                 timing = ("no calls" if not stats["calls"] else
                           f"{stats['calls']} calls, mean {stats['mean_ms']} ms, "

@@ -152,7 +152,10 @@ EOF
 
 # What the cluster preloads: pg_cron (15; the npm build of 17 has none) and pg_stat_statements
 # (as Supabase does: `analytics_ops.py status` reads the dashboard functions' latency there), where
-# the server has them. A cluster made by an older version of this script gets them on its next
+# the server has them. pg_stat_statements keeps 20,000 statements here, not its default 5,000: a
+# test run makes more than 5,000 distinct ones (every test schema's dbt DDL), and the statements
+# it then evicts, the least used, include a test's dashboard calls made seconds before status
+# reads them. A cluster made by an older version of this script gets these settings on its next
 # start (restarted when running).
 preload_libraries() {
     local libdir libs=()
@@ -164,13 +167,20 @@ preload_libraries() {
 }
 
 ensure_preload() {
-    local want
+    local want line missing=()
     want=$(preload_libraries)
     [ -n "$want" ] || return 0
-    grep -qs "^shared_preload_libraries = '$want'\$" "$data/postgresql.conf" && return 0
-    echo "shared_preload_libraries = '$want'" | as_pg tee -a "$data/postgresql.conf" >/dev/null
+    local lines=("shared_preload_libraries = '$want'")
+    case ",$want," in
+    *,pg_stat_statements,*) lines+=("pg_stat_statements.max = 20000") ;;
+    esac
+    for line in "${lines[@]}"; do
+        grep -qsxF "$line" "$data/postgresql.conf" || missing+=("$line")
+    done
+    [ ${#missing[@]} -gt 0 ] || return 0
+    printf '%s\n' "${missing[@]}" | as_pg tee -a "$data/postgresql.conf" >/dev/null
     if is_running; then
-        say "restarting PostgreSQL $pg_version to preload $want"
+        say "restarting PostgreSQL $pg_version for: ${missing[*]}"
         as_pg "$bindir/pg_ctl" -D "$data" -l "$state/postgres.log" -m fast -w -t 60 restart >/dev/null
     fi
 }

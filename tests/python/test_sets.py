@@ -799,6 +799,11 @@ def test_a_dictionary_an_older_release_filled_keeps_its_md5_keys(project: Projec
         "select obj_description(to_regclass(%s), 'pg_class')",
         (f"{project.schema}.analytics_member_ids",)).fetchone()[0]
     assert marker and marker.startswith("analytics_member_key v2")
+    # an older release's dictionary gets the autovacuum of every 1,000 new members too
+    assert set(project.conn.execute(
+        "select reloptions from pg_class where oid = to_regclass(%s)",
+        (f"{project.schema}.analytics_member_ids",)).fetchone()[0]) >= {
+        "autovacuum_vacuum_insert_scale_factor=0", "autovacuum_vacuum_insert_threshold=1000"}
 
     def members() -> list[str]:
         return sorted({member_key(r[name]) for r in project.raw_rows()
