@@ -99,6 +99,31 @@ def newest_hour_anew(conn, schema: str, at: dt.datetime):
     return delete
 
 
+def bench_times(clock: dt.datetime) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """The hours the benchmark's schemas end at, for a run started at `clock` (UTC): every
+    refresh it makes is at or before `clock`, since the function refuses an as_of later than
+    now() plus 5 minutes.
+    - end: the last Monday 23:00 UTC whose 23:05 has passed. The 1-day and full-history schemas
+      end there: both then hold the same open day (23 hours, the most a day-grain refresh
+      re-sorts) and the same week (Monday alone), so the ratio of their refreshes is the
+      history's cost, not the week's.
+    - sunday: the last Sunday 23:00 UTC whose next run, Monday 00:05, has passed: the refresh's
+      worst hour (the last of the ISO week and of the day, the most daily and weekly sets to
+      union), on a week of the same events per day, then the run that closes the day and week.
+      (Between a Sunday 23:05 and midnight, a week earlier: a run started then once failed.)
+    - day_start: yesterday's UTC midnight. A day of hourly runs: that day's events, built empty
+      at its 00:05, then refreshed at 01:05, 02:05, ... and the next day's 00:05, one new hour
+      each (today's 00:05 is within the function's 5 minutes of clock skew from midnight on)."""
+    now = clock.replace(minute=0, second=0, microsecond=0)
+    end = now - dt.timedelta(days=now.weekday(), hours=now.hour - 23)
+    while end + dt.timedelta(minutes=5) > clock:
+        end -= dt.timedelta(days=7)
+    sunday = now - dt.timedelta(days=(now.weekday() + 1) % 7, hours=now.hour - 23)
+    while sunday + dt.timedelta(hours=1, minutes=5) > clock:
+        sunday -= dt.timedelta(days=7)
+    return end, sunday, now.replace(hour=0) - dt.timedelta(days=1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -118,24 +143,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.smoke:
         args.days, args.events_per_day, args.projects, args.reps = 2, 3000, 10, 2
-    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
-    # the 1-day and full-history schemas end at the last Monday 23:00 UTC: both then hold the
-    # same open day (23 hours, the most a day-grain refresh re-sorts) and the same week
-    # (Monday alone), so the ratio of their refreshes is the history's cost, not the week's
-    end = now - dt.timedelta(days=now.weekday(), hours=now.hour - 23)
-    if end > now:
-        end -= dt.timedelta(days=7)
+    end, sunday, day_start = bench_times(dt.datetime.now(dt.UTC))
     as_of = end + dt.timedelta(minutes=5)
     big, small, week = f"{args.prefix}_full", f"{args.prefix}_1day", f"{args.prefix}_week"
-    # a day of hourly runs: yesterday's UTC day of events, built empty at its 00:05, then
-    # refreshed at 01:05, 02:05, ... and the next day's 00:05, one new hour each
     day = f"{args.prefix}_day"
-    day_start = now.replace(hour=0) - dt.timedelta(days=1)
-    # the refresh's worst hour: Sunday 23:00 UTC, the last hour of the ISO week and of the day
-    # (the most daily and weekly sets to union), on a week of the same events per day
-    sunday = now - dt.timedelta(days=(now.weekday() + 1) % 7, hours=now.hour - 23)
-    if sunday > now:
-        sunday -= dt.timedelta(days=7)
     # each schema has its own app tables and policy lookups, so the RLS the dashboard
     # queries run under is the one of the schema they read
     variables = {"as_of": as_of.isoformat(), "backfill_days": int(args.days) + 2,

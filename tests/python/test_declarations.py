@@ -5,6 +5,7 @@ stops the parse."""
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import json
 import re
 
@@ -103,3 +104,28 @@ def test_a_model_that_names_another_in_analytics_run_context_stops_the_parse(pro
     assert result.returncode != 0
     assert ("analytics_run_context('analytics_events_daily_type_agg') is called in model "
             "'analytics_events_weekly_type_agg': pass the model's own name") in result.stdout
+
+
+def test_the_benchmark_never_refreshes_at_a_future_as_of() -> None:
+    """scripts/bench.py's schemas end at hours whose refreshes have all passed when it starts:
+    a `make test` started on a Sunday at 23:54 UTC once failed in its smoke benchmark, the
+    function refusing Monday 00:05 (more than 5 minutes ahead of now()). Every minute of a
+    week."""
+    from bench import bench_times
+
+    week = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)  # a Monday
+    for minute in range(7 * 24 * 60):
+        clock = week + dt.timedelta(minutes=minute, seconds=minute % 60)
+        end, sunday, day_start = bench_times(clock)
+        assert (end.weekday(), end.hour, end.minute) == (0, 23, 0), clock
+        assert (sunday.weekday(), sunday.hour, sunday.minute) == (6, 23, 0), clock
+        # the runs: Monday 23:05 (end); Sunday 23:05 and Monday 00:05 (sunday); 01:05 to the
+        # next day's 00:05 (day_start)
+        for as_of in (end + dt.timedelta(minutes=5), sunday + dt.timedelta(minutes=5),
+                      sunday + dt.timedelta(hours=1, minutes=5),
+                      day_start + dt.timedelta(days=1, minutes=5)):
+            assert as_of <= clock + dt.timedelta(minutes=5), (clock, as_of)
+        # the latest such hours: a week later would not pass
+        assert clock - end < dt.timedelta(days=7, minutes=5), clock
+        assert clock - sunday < dt.timedelta(days=7, hours=1, minutes=5), clock
+        assert day_start == clock.replace(hour=0, minute=0, second=0) - dt.timedelta(days=1)
