@@ -19,7 +19,7 @@
     {%- set part = 'spanned' if keys else 'parts' -%}
     {%- set span_lo = 'spanned.span_lo' if keys else 'span.lo' -%}
     {%- set span_length = '(spanned.span_hi - spanned.span_lo)::integer' if keys
-        else 'span.hi - span.lo' -%}
+        else '(span.hi - span.lo)::integer' -%}
     {%- set bits_or -%}
 bit_or(
     pg_catalog."bit"(
@@ -70,7 +70,8 @@ group by
         where pg_catalog.length(bands.band) > 32
     ),
     span as (
-        select min(parts.lo) as lo, max(parts.lo + pg_catalog.length(parts.bits)) as hi
+        -- (in bigint: a band that ends at id 2^31 - 1 ends at 2^31)
+        select min(parts.lo) as lo, max(parts.lo::bigint + pg_catalog.length(parts.bits)) as hi
         from parts
     )
     select

@@ -150,7 +150,8 @@ parallel safe
 set search_path = ''
 as $fn$
     select array(
-        select substring(band from 1 for 32)::bit(32)::integer + position - 33
+        -- (the offset first: offset + position overflows near 2^31)
+        select substring(band from 1 for 32)::bit(32)::integer + (position - 33)
         from pg_catalog.generate_series(33, pg_catalog.length(band)) as position
         where substring(band from position for 1) = B'1'
         order by position

@@ -605,7 +605,9 @@ def test_the_set_aggregates_union_exactly_and_a_big_build_sorts_its_groups(
                                                "analytics_band_union", "analytics_set_ids"))
     rng = random.Random(5)
     cases = [[[3, 1], [1, 0, 3]], [[7], [8]], [[8, 15, 16]], [[1]], [[]], [],
-             [[2_000_000_000]], [[5, 400], [9, 1]]]
+             [[2_000_000_000]], [[5, 400], [9, 1]],
+             # the highest ids: a band that ends at 2^31 - 1 (its end, 2^31, is no integer)
+             [[2_147_483_647]], [[2_147_483_640], [2_147_483_647, 2_147_483_600]]]
     cases += [[sorted(rng.sample(range(1, 3000), rng.randint(0, 60))) for _ in range(4)]
               for _ in range(20)]
     for sets in cases:
