@@ -11,6 +11,7 @@ is the UTC hour of created_at; distinct counts ignore NULL ids.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import uuid
 from collections import defaultdict
@@ -133,6 +134,7 @@ class HourlyOracle:
         self.table.update(aggregate(rows, hours))
 
 
+@functools.cache
 def bucket_of(grain: str, tz: str = "UTC"):
     """The bucket function of a grain: UTC hour, or local day / ISO week (Monday) / month in
     `tz`."""
@@ -140,6 +142,7 @@ def bucket_of(grain: str, tz: str = "UTC"):
 
     zone = ZoneInfo(tz)
 
+    @functools.cache
     def bucket(ts: dt.datetime) -> dt.datetime:
         if grain == "hour":
             return hour_of(ts)
@@ -213,9 +216,12 @@ def hash_bytes_extended(key: bytes, seed: int) -> int:
     return (b << 32) | c
 
 
+@functools.cache
 def digest(member: str) -> uuid.UUID:
     """The 128-bit key a cleaned visitor or session id is known by in the member dictionary
-    (README › Member sets): the two hashes of its UTF-8 bytes, each as 8 bytes, in order."""
+    (README › Member sets): the two hashes of its UTF-8 bytes, each as 8 bytes, in order.
+    Remembered per id: the tests compare every table after every run, and the hash in Python
+    was a third of their time."""
     return uuid.UUID(bytes=b"".join(
         hash_bytes_extended(member.encode(), seed).to_bytes(8, "big") for seed in KEY_SEEDS))
 
