@@ -126,13 +126,16 @@ def _parsed_manifest(args: list[str], vars_: Mapping[str, Any], env: dict[str, s
 
     dbt reparses the whole project (about 2.6 s) whenever a var changes, and the tests change
     as_of on every run; as_of is read at run time only, so runs that differ in it alone share
-    one parse. None when the run must parse for itself."""
+    one parse, within a test and across the tests of one pytest worker, which use one schema
+    name in turn (tests/python/conftest.py). None when the run must parse for itself."""
     # `show --inline` and `compile --inline` add their query to the manifest: never shared.
     if args[0] in ("parse", "seed", "show") or "--inline" in args or any(
             a.split("=")[0] in _PARSE_FLAGS for a in args):
         return None
     parse_vars = {k: v for k, v in vars_.items() if k not in _RUN_TIME_VARS}
-    key = json.dumps([parse_vars, sorted(env.items())], default=str, sort_keys=True)
+    # (pytest names the running test in the environment: never part of what dbt parses)
+    parse_env = sorted((k, v) for k, v in env.items() if k != "PYTEST_CURRENT_TEST")
+    key = json.dumps([parse_vars, parse_env], default=str, sort_keys=True)
     if key not in _MANIFESTS:
         from dbt.cli.main import dbtRunner
 
@@ -143,6 +146,8 @@ def _parsed_manifest(args: list[str], vars_: Mapping[str, Any], env: dict[str, s
         while len(_MANIFESTS) >= _MANIFESTS_KEPT:
             del _MANIFESTS[next(iter(_MANIFESTS))]
         _MANIFESTS[key] = parsed.result
+    # the least recently used goes first
+    _MANIFESTS[key] = _MANIFESTS.pop(key)
     return _MANIFESTS[key]
 
 

@@ -37,11 +37,12 @@ workers=${PYTEST_WORKERS:-3}
 case $workers in
     "" | *[!0-9]*) echo "PYTEST_WORKERS must be a number" >&2; exit 2 ;;
 esac
-# three workers on CI's two cores (each test has its own schemas; the pg_cron tests stay on one
-# worker): a test waits on dbt's Python or on the server in turn, and two workers kept 1.5 cores
-# busy (16 min of pytest); PYTEST_WORKERS changes it. --core (the other major) leaves out what
-# only reads the project's own files, and runs through the refresh function alone a test that
-# runs the same model SQL through dbt and through the function (dbt_twin, tests/python/conftest.py)
+# three workers on CI's two cores (each test has its own schemas, one name per worker in turn;
+# the pg_cron tests stay on one worker): a test waits on dbt's Python or on the server in turn,
+# and two workers kept 1.5 cores busy (16 min of pytest); PYTEST_WORKERS changes it. --core (the
+# other major) leaves out what only reads the project's own files, and runs through the refresh
+# function alone a test that runs the same model SQL through dbt and through the function
+# (dbt_twin, tests/python/conftest.py)
 if $core; then
     pytest -n "$workers" --dist loadgroup -m "not same_on_every_major and not dbt_twin" "$@"
 else

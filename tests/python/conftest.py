@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -177,15 +177,44 @@ def conn() -> Iterator[psycopg.Connection]:
         yield c
 
 
-def _schema_name(node_name: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "_", node_name.lower()).strip("_")[:40]
-    return f"t_{base}_{uuid.uuid4().hex[:6]}"
+def _schema_name() -> str:
+    """The `project` fixture's schema: one name per pytest worker, which every test of that
+    worker uses in turn (created empty, dropped after), so a test whose vars equal an earlier
+    one's runs dbt on the manifest that one parsed (analytics_db._parsed_manifest: a parse is
+    keyed by the vars and environment, the schema among them). A parse was about 40 % of the
+    suite's Python time, once per test."""
+    worker = re.sub(r"[^a-z0-9]+", "_", os.environ.get("PYTEST_XDIST_WORKER", "main").lower())
+    return f"t_{worker}_p"
+
+
+def _forget_schema(conn: psycopg.Connection, schema: str) -> None:
+    """Drop the schema and everything outside it that names it, so the next test that uses the
+    name starts clean: its pg_cron jobs (and their run records) and its statements in
+    pg_stat_statements (`status` reads a deployment's dashboard calls by its schema's name)."""
+    conn.execute(sql.SQL("drop schema if exists {}, {} cascade").format(
+        sql.Identifier(schema), sql.Identifier(f"{schema}_private")))
+    pattern = "%" + schema.replace("_", r"\_") + "%"
+    if conn.execute("select to_regclass('cron.job') is not null").fetchone()[0]:
+        jobs = [jobid for jobid, in conn.execute(
+            "select jobid from cron.job where jobname like %s or command like %s",
+            (pattern, pattern)).fetchall()]
+        for jobid in jobs:
+            conn.execute("select cron.unschedule(%s::bigint)", (jobid,))
+        conn.execute("delete from cron.job_run_details where jobid = any(%s)", (jobs,))
+    found = conn.execute("select extnamespace::regnamespace::text from pg_extension "
+                         "where extname = 'pg_stat_statements'").fetchone()
+    if found:
+        conn.execute(sql.SQL(
+            "select {ext}.pg_stat_statements_reset(0, 0, s.queryid) "
+            "from {ext}.pg_stat_statements as s "
+            "where s.queryid is not null and s.queryid <> 0 and s.query like %s").format(
+                ext=sql.Identifier(found[0])), (pattern,))
 
 
 @pytest.fixture
-def project(conn: psycopg.Connection, request: pytest.FixtureRequest) -> Iterator[Project]:
-    schema = _schema_name(request.node.name)
+def project(conn: psycopg.Connection) -> Iterator[Project]:
+    schema = _schema_name()
+    _forget_schema(conn, schema)  # what a test stopped half-way may have left
     create_raw_table(conn, schema)
     yield Project(conn, schema)
-    conn.execute(sql.SQL("drop schema if exists {}, {} cascade").format(
-        sql.Identifier(schema), sql.Identifier(f"{schema}_private")))
+    _forget_schema(conn, schema)
