@@ -142,8 +142,13 @@ def bucket_of(grain: str, tz: str = "UTC"):
 
     zone = ZoneInfo(tz)
 
-    @functools.cache
     def bucket(ts: dt.datetime) -> dt.datetime:
+        # remembered per UTC instant: two local times that differ in `fold` alone (an hour
+        # apart, at a DST fall-back) compare and hash equal
+        return utc_bucket(ts.astimezone(UTC))
+
+    @functools.cache
+    def utc_bucket(ts: dt.datetime) -> dt.datetime:
         if grain == "hour":
             return hour_of(ts)
         local = ts.astimezone(zone)

@@ -129,3 +129,22 @@ def test_the_benchmark_never_refreshes_at_a_future_as_of() -> None:
         assert clock - end < dt.timedelta(days=7, minutes=5), clock
         assert clock - sunday < dt.timedelta(days=7, hours=1, minutes=5), clock
         assert day_start == clock.replace(hour=0, minute=0, second=0) - dt.timedelta(days=1)
+
+
+def test_the_oracle_buckets_each_instant_of_a_dst_fall_back_apart() -> None:
+    """The oracle remembers buckets per instant: 01:30 in New York on the night the clocks go
+    back is two instants an hour apart, which Python compares and hashes as equal (they differ
+    in `fold` alone), so a cache keyed by the local time would give the second the first's
+    hour."""
+    from zoneinfo import ZoneInfo
+
+    from oracle import bucket_of
+
+    zone = ZoneInfo("America/New_York")
+    first = dt.datetime(2026, 11, 1, 1, 30, tzinfo=zone)
+    second = first.replace(fold=1)
+    assert first == second and hash(first) == hash(second)
+    for grain, want in (("hour", ("2026-11-01T05:00:00+00:00", "2026-11-01T06:00:00+00:00")),
+                        ("day", ("2026-11-01T04:00:00+00:00",) * 2)):
+        bucket = bucket_of(grain, "America/New_York")
+        assert (bucket(first).isoformat(), bucket(second).isoformat()) == want, grain
