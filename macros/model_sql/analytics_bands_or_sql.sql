@@ -20,6 +20,8 @@
     {%- set span_lo = 'spanned.span_lo' if keys else 'span.lo' -%}
     {%- set span_length = '(spanned.span_hi - spanned.span_lo)::integer' if keys
         else '(span.hi - span.lo)::integer' -%}
+    {#- where a band ends, in bigint: a band that ends at id 2^31 - 1 ends at 2^31 -#}
+    {%- set band_end = 'parts.lo::bigint + pg_catalog.length(parts.bits)' -%}
     {%- set bits_or -%}
 bit_or(
     pg_catalog."bit"(
@@ -41,8 +43,7 @@ from (
     select
         parts.*,
         min(parts.lo) over by_keys as span_lo,
-        -- (in bigint: a band that ends at id 2^31 - 1 ends at 2^31)
-        max(parts.lo::bigint + pg_catalog.length(parts.bits)) over by_keys as span_hi
+        max({{ band_end }}) over by_keys as span_hi
     from (
         select
             {%- for key in keys %}
@@ -70,8 +71,7 @@ group by
         where pg_catalog.length(bands.band) > 32
     ),
     span as (
-        -- (in bigint: a band that ends at id 2^31 - 1 ends at 2^31)
-        select min(parts.lo) as lo, max(parts.lo::bigint + pg_catalog.length(parts.bits)) as hi
+        select min(parts.lo) as lo, max({{ band_end }}) as hi
         from parts
     )
     select
