@@ -137,7 +137,8 @@ scan_start as (
 
 settled_parts as (
 
-    -- those days' settled parts: each row's sets less its members only the later hours hold
+    -- those days' stored rows: the day's sets and the members only the later hours hold (the
+    -- settled part is the first less the second); the settled hours' events
     {%- if run.incremental %}
     select
         {%- for dimension in spec.dimensions %}
@@ -148,8 +149,8 @@ settled_parts as (
         {%- if measure == 'event_count' %}
         stored_row.settled_event_count as event_count
         {%- else %}
-        {{ intarray }}.intset_subtract(stored_row.{{ measure }}, stored_row.recent_{{ measure }})
-            as {{ measure }}
+        stored_row.{{ measure }},
+        stored_row.recent_{{ measure }}
         {%- endif %}
         {{- ',' if not loop.last }}
         {%- endfor %}
@@ -162,7 +163,12 @@ settled_parts as (
         {%- endfor %}
         null::timestamptz as {{ bucket }},
         {%- for measure in measures %}
-        null::{{ 'bigint' if measure == 'event_count' else 'integer []' }} as {{ measure }}
+        {%- if measure == 'event_count' %}
+        null::bigint as event_count
+        {%- else %}
+        null::integer [] as {{ measure }},
+        null::integer [] as recent_{{ measure }}
+        {%- endif %}
         {{- ',' if not loop.last }}
         {%- endfor %}
     where false
@@ -243,26 +249,42 @@ hour_sets as (
 
 merged_sets as (
 
-    -- the stored settled part merged with the hours after it: the day's union; and with the
-    -- hours before settle_before: the new settled part (linear merges of sorted sets, in C)
+    -- the stored day (F, its recent members R: the settled part S is F less R) merged with the
+    -- hours read again (H) and the new settled part's hours among them (H'), in C: the day's
+    -- union is S + H, which is F + H when H still holds every member of R (no event of the
+    -- recent hours was erased): one merge of the day-sized set instead of two; the operands
+    -- of the new recent members (settled_sets) pass through
     select
         {%- for dimension in spec.dimensions %}
         coalesce(hour_sets.{{ dimension }}, settled_parts.{{ dimension }}) as {{ dimension }},
         {%- endfor %}
         coalesce(hour_sets.{{ bucket }}, settled_parts.{{ bucket }}) as {{ bucket }},
         {%- for measure in measures %}
-        {%- set last_measure = loop.last %}
-        {%- for part, prefix in [('', ''), ('settling_', 'settled_')] %}
         {%- if measure == 'event_count' %}
-        (coalesce(settled_parts.event_count, 0) + coalesce(hour_sets.{{ part }}event_count, 0))::bigint
-            as {{ prefix }}event_count
+        (coalesce(settled_parts.event_count, 0) + coalesce(hour_sets.event_count, 0))::bigint
+            as event_count,
+        (coalesce(settled_parts.event_count, 0) + coalesce(hour_sets.settling_event_count, 0))::bigint
+            as settled_event_count
         {%- else %}
-        {{ intarray }}._int_union(
-            coalesce(settled_parts.{{ measure }}, '{}'), coalesce(hour_sets.{{ part }}{{ measure }}, '{}')
-        ) as {{ prefix }}{{ measure }}
+        case
+            when settled_parts.{{ measure }} is null then coalesce(hour_sets.{{ measure }}, '{}')
+            when cardinality({{ intarray }}.intset_subtract(
+                settled_parts.recent_{{ measure }}, coalesce(hour_sets.{{ measure }}, '{}')
+            )) = 0
+                then {{ intarray }}._int_union(settled_parts.{{ measure }}, coalesce(hour_sets.{{ measure }}, '{}'))
+            else {{ intarray }}._int_union(
+                {{ intarray }}.intset_subtract(settled_parts.{{ measure }}, settled_parts.recent_{{ measure }}),
+                coalesce(hour_sets.{{ measure }}, '{}')
+            )
+        end as {{ measure }},
+        coalesce(settled_parts.{{ measure }}, '{}') as stored_{{ measure }},
+        coalesce(settled_parts.recent_{{ measure }}, '{}') as stored_recent_{{ measure }},
+        -- the members of the re-read hours after the new settled part (X = H less H')
+        {{ intarray }}.intset_subtract(
+            coalesce(hour_sets.{{ measure }}, '{}'), coalesce(hour_sets.settling_{{ measure }}, '{}')
+        ) as later_{{ measure }}
         {%- endif %}
-        {{- ',' if not (loop.last and last_measure) }}
-        {%- endfor %}
+        {{- ',' if not loop.last }}
         {%- endfor %}
     from hour_sets
     full join settled_parts on {{ match }}
@@ -273,7 +295,8 @@ settled_sets as (
 
     -- the row, and while the next hourly run still rebuilds a later hour of its day: the hour
     -- its settled part ends, its events and its members no hour before that holds (the part is
-    -- its sets less these: a second copy of the day is never stored)
+    -- its sets less these: a second copy of the day is never stored). Those members are X less
+    -- the old settled part S = F less R: X less F, and X's members in R (one merge of F)
     select
         {%- for dimension in spec.dimensions %}
         merged_sets.{{ dimension }},
@@ -288,7 +311,10 @@ settled_sets as (
         case when {{ kept }} then merged_sets.settled_event_count end as settled_event_count
         {%- else %}
         case when {{ kept }} then
-            {{ intarray }}.intset_subtract(merged_sets.{{ measure }}, merged_sets.settled_{{ measure }})
+            {{ intarray }}._int_union(
+                {{ intarray }}.intset_subtract(merged_sets.later_{{ measure }}, merged_sets.stored_{{ measure }}),
+                {{ intarray }}._int_inter(merged_sets.later_{{ measure }}, merged_sets.stored_recent_{{ measure }})
+            )
         end as recent_{{ measure }}
         {%- endif %}
         {{- ',' if not loop.last }}
