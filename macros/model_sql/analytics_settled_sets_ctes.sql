@@ -1,4 +1,4 @@
-{% macro analytics_settled_sets_ctes(run, upstream, older=none) -%}
+{% macro analytics_settled_sets_ctes(run, upstream) -%}
     {#- The CTEs of a `settled` model (analytics_model_spec: a day's union of the hourly slices,
         `upstream`), after its analytics_window_ctes, ending with `settled_sets` (its rows) and a
         comma. A row keeps, beside the day's union, what makes its settled part: settled_through
@@ -13,14 +13,7 @@
         older as_of), when a claimed late change reaches it (extra_buckets), on a re-aggregation
         range, and on a first build. A re-aggregation range run for the slices alone (no later
         run of this model with the same range) is not seen: run a range for every model. The
-        three are NULL where the next hourly run no longer rebuilds the day.
-        older (a settled model that reads another settled model, `older`: the daily type sets,
-        whose upstream is the label-day sets): a day before the first day the slices keep
-        (analytics_kept_from_sql: older days were pruned from them) is the union of older's rows
-        of that day instead, and keeps no settled part; a stored settled part of such a day is
-        never read. So a late change, a re-aggregation range or a first build that reaches a
-        day the slices no longer hold counts it whole, and an open day is merged from the
-        hours after its settled part, never re-read from older's day-sized sets. -#}
+        three are NULL where the next hourly run no longer rebuilds the day. -#}
     {%- set spec = run.spec -%}
     {%- set params = run.params -%}
     {%- set bucket = spec.bucket -%}
@@ -37,9 +30,6 @@
         settle.settle_before + interval '1 hour' < (
             merged_sets.{{ bucket }} at time zone '{{ tz }}' + interval '1 {{ unit }}'
         ) at time zone '{{ tz }}'
-        {%- if older is not none %}
-        and merged_sets.{{ bucket }} >= settle.slices_from
-        {%- endif %}
     {%- endset -%}
     {%- set match -%}
         {%- for column in spec.dimensions + [bucket] -%}
@@ -62,10 +52,6 @@ settle as (
                 '-infinity'
             )
         ) as settle_before
-        {%- if older is not none %},
-        -- the first day the slices hold whole; older's rows before it
-        {{ analytics_kept_from_sql(upstream) | indent(8) }} as slices_from
-        {%- endif %}
 
 ),
 
@@ -94,10 +80,6 @@ stored_days as (
         {%- endfor %}
         and min(stored_row.settled_through) = max(stored_row.settled_through)
         and min(stored_row.settled_through) <= (select s.settle_before from settle as s)
-        {%- if older is not none %}
-        -- never a day whose hours the slices no longer hold
-        and stored_row.{{ bucket }} >= (select s.slices_from from settle as s)
-        {%- endif %}
     {%- else %}
     select
         null::timestamptz as {{ bucket }},
@@ -193,23 +175,6 @@ source_sets as (
         {{ analytics_in_window(run, 'source_sets.day_bucket') }}
         and source_sets.hour_bucket >= (select scan_start.scan_from from scan_start)
         and source_sets.hour_bucket >= coalesce(stored_days.settled_through, '-infinity')
-        {%- if older is not none %}
-        and source_sets.day_bucket >= (select s.slices_from from settle as s)
-        and source_sets.hour_bucket < (select w.window_end from run_window as w)
-    union all
-    -- the days the slices no longer hold: older's rows of them (no hour, no settled part)
-    select
-        {%- for dimension in spec.dimensions %}
-        older_sets.{{ dimension }},
-        {%- endfor %}
-        {{ analytics_bucket_sql(spec.grain, 'older_sets.day_bucket') }} as {{ bucket }},
-        null::timestamptz as hour_bucket,
-        {{ analytics_set_columns('older_sets', spec.members) }}
-    from {{ older }} as older_sets
-    where
-        {{ analytics_in_window(run, 'older_sets.day_bucket') }}
-        and older_sets.day_bucket < (select s.slices_from from settle as s)
-        {%- endif %}
 
 ),
 

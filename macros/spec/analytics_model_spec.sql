@@ -27,14 +27,10 @@
         - members (optional, a build 'sets' model): the member sets it keeps, ['visitor'],
           ['session'] or both (the default, in that order): <member>_keys. Each must be in the
           table it reads; a counts model reads a table that keeps both.
-        - settled (optional, a build 'sets' model of a day grain that reads the hourly slices,
-          or that reads a settled model and refs the slices beside it): an open day's row also
-          keeps the union of its hours that the lookback no longer rebuilds
-          (analytics_settled_sets_ctes), so a run re-reads only the hours after them: the
-          measures settled_through, settled_event_count and recent_<member>_keys. A model that
-          reads a settled model (the daily type sets, from the label-day sets) makes the days
-          the slices keep from them and older days from its upstream; its spec's upstream is
-          that model, settled_from the slices (for every settled model, the slices).
+        - settled (optional, a build 'sets' model of a day grain that reads the hourly slices):
+          an open day's row also keeps the union of its hours that the lookback no longer
+          rebuilds (analytics_settled_sets_ctes), so a run re-reads only the hours after them:
+          the measures settled_through, settled_event_count and recent_<member>_keys.
         The slices (build event_sets) also keep event_fingerprint, the sum of their events'
         hashes (analytics_event_fingerprint), by which a run finds the hours that changed; a
         model of hours made from them (hour_fingerprints, derived) records per hour the count
@@ -154,16 +150,6 @@
     {%- for id in depends_on if id.split('.')[-1] in nodes -%}
         {%- do upstream.append(id.split('.')[-1]) -%}
     {%- endfor -%}
-    {#- a settled model that reads a settled model may ref the slices beside it (settled_from) -#}
-    {%- set sliced = [] -%}
-    {%- for name in upstream if nodes[name].config.meta.analytics.get('build') == 'event_sets' -%}
-        {%- do sliced.append(name) -%}
-    {%- endfor -%}
-    {%- set settled_from = none -%}
-    {%- if declared.get('settled') and upstream | length == 2 and sliced | length == 1 -%}
-        {%- do upstream.remove(sliced[0]) -%}
-        {%- set settled_from = sliced[0] -%}
-    {%- endif -%}
     {%- if (build == 'event_sets') != (upstream | length == 0) or upstream | length > 1 -%}
         {{ exceptions.raise_compiler_error(fail ~ "a build '" ~ build ~ "' model reads "
             ~ ('no maintained model' if build == 'event_sets' else 'exactly one maintained model')
@@ -185,11 +171,10 @@
     {%- set settled = declared.get('settled', false) -%}
     {%- if settled not in (true, false) or (settled and (build != 'sets' or grain == 'hour'
         or declared.get('closed_buckets') or (upstream and nodes[upstream[0]].config.meta
-            .analytics.get('build') != 'event_sets' and not (settled_from and nodes[upstream[0]]
-            .config.meta.analytics.get('settled'))))) -%}
+            .analytics.get('build') != 'event_sets'))) -%}
         {{ exceptions.raise_compiler_error(fail ~ "settled is true or false, and only for a build "
             ~ "'sets' model coarser than an hour, of open buckets, that reads the slices (build "
-            ~ "event_sets), or a settled model and the slices beside it, got " ~ settled) }}
+            ~ "event_sets), got " ~ settled) }}
     {%- endif -%}
     {%- set key_columns = [] -%}
     {%- for column in unique if column not in (bucket, 'day_bucket') and column not in nullable -%}
@@ -231,7 +216,6 @@
         'surrogate_id': declared.get('surrogate_id', false),
         'closed_buckets': declared.get('closed_buckets', false),
         'upstream': {'model': upstream[0] if upstream else none},
-        'settled_from': settled_from or (upstream[0] if settled else none),
         'zone_dependent': analytics_grain(grain).zone_dependent or 'day_bucket' in unique,
         'grain_constraint': ('unique nulls not distinct (' if nullable else 'unique (')
             ~ unique | join(', ') ~ ')',

@@ -114,12 +114,11 @@ def check_sets(p: Project, raw: list[dict], as_of: dt.datetime, tz: str) -> None
         "slices", as_of)
 
 
-SETTLED_TABLES = {"analytics_events_daily_sets": LABEL_DIMS,
-                  "analytics_events_daily_type_sets": ("project_id", "event_type")}
+SETTLED_TABLES = {"analytics_events_daily_sets": LABEL_DIMS}  # the models declaring settled
 
 
 def check_settled(p: Project, raw: list[dict], as_of: dt.datetime, tz: str) -> None:
-    """The settled parts of the label-day and daily type sets (analytics_settled_sets_ctes):
+    """The settled parts of the label-day sets (analytics_settled_sets_ctes):
     each holds exactly its day's hours before settled_through, never one this run's lookback
     rebuilt; the day of the last completed hour keeps one while the next hourly run still
     rebuilds a later hour of it, and none after that (no second copy of a closed day)."""
