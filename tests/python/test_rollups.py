@@ -114,45 +114,39 @@ def check_sets(p: Project, raw: list[dict], as_of: dt.datetime, tz: str) -> None
         "slices", as_of)
 
 
-SETTLED_TABLES = {"analytics_events_daily_sets": LABEL_DIMS}  # the models declaring settled
-
-
 def check_settled(p: Project, raw: list[dict], as_of: dt.datetime, tz: str) -> None:
-    """The settled parts of the label-day sets (analytics_settled_sets_ctes):
-    each holds exactly its day's hours before settled_through, never one this run's lookback
-    rebuilt; the day of the last completed hour keeps one while the next hourly run still
-    rebuilds a later hour of it, and none after that (no second copy of a closed day)."""
+    """The label-day sets' settled parts (analytics_settled_sets_ctes): each holds exactly its
+    day's hours before settled_through, never one this run's lookback rebuilt; the day of the
+    last completed hour keeps one while the next hourly run still rebuilds a later hour of it,
+    and none after that (no second copy of a closed day)."""
+    keys = [sql.SQL("array(select d.member_key from {s}.analytics_member_ids as d where "
+                    "d.project_id = t.project_id and d.kind = {k} and d.member_id = any(t.{c}) "
+                    "order by d.member_key)").format(s=p.ident, k=sql.Literal(kind),
+                                                     c=sql.Identifier(column))
+            for kind, column in (("v", "visitor_keys"), ("s", "session_keys"),
+                                 ("v", "recent_visitor_keys"), ("s", "recent_session_keys"))]
+    rows = p.conn.execute(sql.SQL(
+        "select t.project_id, t.event_type, t.event_label, t.day_bucket, t.settled_through, "
+        "t.settled_event_count, {}, {}, {}, {}, t.recent_visitor_keys is null "
+        "and t.recent_session_keys is null from {}.analytics_events_daily_sets as t").format(
+            *keys, p.ident)).fetchall()
     day = bucket_of("day", tz)
     settle = hour_of(as_of) - 2 * HOUR
     last_day = day(hour_of(as_of) - HOUR)
-    for name, dims in SETTLED_TABLES.items():
-        keys = [sql.SQL("array(select d.member_key from {s}.analytics_member_ids as d where "
-                        "d.project_id = t.project_id and d.kind = {k} and d.member_id = "
-                        "any(t.{c}) order by d.member_key)").format(
-                            s=p.ident, k=sql.Literal(kind), c=sql.Identifier(column))
-                for kind, column in (("v", "visitor_keys"), ("s", "session_keys"),
-                                     ("v", "recent_visitor_keys"), ("s", "recent_session_keys"))]
-        rows = p.conn.execute(sql.SQL(
-            "select {}, t.day_bucket, t.settled_through, t.settled_event_count, {}, {}, {}, {}, "
-            "t.recent_visitor_keys is null and t.recent_session_keys is null "
-            "from {}.{} as t").format(
-                sql.SQL(", ").join(sql.SQL("t.") + sql.Identifier(d) for d in dims), *keys,
-                p.ident, sql.Identifier(name))).fetchall()
-        for *key, through, events, visitors, sessions, recent_visitors, recent_sessions, empty \
-                in rows:
-            if key[-1] == last_day:
-                kept = settle + HOUR < day(key[-1] + 26 * HOUR)
-                assert through == (settle if kept else None), (name, key, through, as_of)
-            if through is None:
-                assert empty and events is None, (name, key, as_of)
-                continue
-            assert through <= settle, (name, key, through, as_of)
-            # the settled part: the row's members less those only the later hours hold
-            assert set(recent_visitors) <= set(visitors) and set(recent_sessions) <= set(sessions)
-            settled = (events, sorted(set(visitors) - set(recent_visitors)),
-                       sorted(set(sessions) - set(recent_sessions)))
-            expected = key_sets(raw, through, "day", tz, dims).get(tuple(key), (0, [], []))
-            assert settled == expected, (name, key, through, as_of)
+    for *key, through, events, visitors, sessions, recent_visitors, recent_sessions, empty in rows:
+        if key[3] == last_day:
+            kept = settle + HOUR < day(key[3] + 26 * HOUR)
+            assert through == (settle if kept else None), (key, through, as_of)
+        if through is None:
+            assert empty and events is None, (key, as_of)
+            continue
+        assert through <= settle, (key, through, as_of)
+        # the settled part: the row's members less those only the later hours hold
+        assert set(recent_visitors) <= set(visitors) and set(recent_sessions) <= set(sessions)
+        settled = (events, sorted(set(visitors) - set(recent_visitors)),
+                   sorted(set(sessions) - set(recent_sessions)))
+        expected = key_sets(raw, through, "day", tz).get(tuple(key), (0, [], []))
+        assert settled == expected, (key, through, as_of)
 
 
 def check_all(p: Project, as_of: dt.datetime, tz: str) -> None:
