@@ -108,9 +108,10 @@ as $fn$
     -- days from the daily visitor bands (an OR of bands, no sort), and of the days that have no
     -- band yet (today's, or yesterday's before the first run after midnight) from the daily
     -- sets' sorted ids, each counted when the OR does not hold it; so a visitor seen on many
-    -- days counts once. The weekly bands hold weeks that had ended at the last refresh: the days of
-    -- a whole week without a row are read as days. A week is whole when its Monday starts at
-    -- or after p_from and its Sunday is not later than the last day starting before p_to.
+    -- days counts once. The weekly bands hold weeks that had ended at the last refresh: the
+    -- days of a whole week without a row are read as days. A week is whole when its Monday
+    -- starts at or after p_from and its Sunday is not later than the last day starting before
+    -- p_to.
     with label_days as (
         -- the range's label days, read once (the label's events, counts; the days outside
         -- the whole weeks, days) with each day's week computed once: in the anti-join below,
