@@ -244,29 +244,41 @@ as $fn$
             and d.utc_day_bucket < (select b.end_day from bounds as b)
     ),
     hour_spans as (
-        -- the spans read as hours: before the first whole day, after the last, and each whole
-        -- day without a daily row (so the hours of the days that have one are never read:
-        -- 696 hourly rows read and dropped for 30 days cost more than the days' own sets)
+        -- the spans read as hours: before the first whole day, after the last, and each run of
+        -- whole days without a daily row (the gap before each daily row, and after the last:
+        -- at most one span more than the rows, whatever the range, infinite included), so the
+        -- hours of the days that have one are never read (696 hourly rows read and dropped for
+        -- 30 days cost more than the days' own sets); an empty span reads nothing
         select p_from as span_start, least(p_to, b.first_day) as span_end
         from bounds as b
         union all
         select greatest(p_from, b.end_day), p_to
         from bounds as b
         union all
-        select whole_day.day_start, whole_day.day_start + interval '24 hours'
+        select
+            coalesce(
+                lag(days.utc_day_bucket) over (order by days.utc_day_bucket)
+                + interval '24 hours',
+                b.first_day
+            ),
+            days.utc_day_bucket
+        from days
+        cross join bounds as b
+        union all
+        select
+            coalesce(
+                (select max(days.utc_day_bucket) from days) + interval '24 hours', b.first_day
+            ),
+            b.end_day
         from bounds as b
-        cross join generate_series(
-            b.first_day, b.end_day - interval '24 hours', interval '24 hours'
-        ) as whole_day (day_start)
-        where not exists (select from days where days.utc_day_bucket = whole_day.day_start)
     ),
     sets as (
         select days.event_count, days.visitor_keys, days.session_keys
         from days
         union all
         -- one index range per span: a LATERAL subquery kept as one (OFFSET 0), so the planner,
-        -- which guesses a thousand spans from generate_series, cannot join every hour of the
-        -- project to them instead
+        -- which cannot tell how many spans there are, never joins every hour of the project
+        -- to them instead
         select hours.event_count, hours.visitor_keys, hours.session_keys
         from hour_spans
         cross join lateral (

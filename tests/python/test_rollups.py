@@ -322,6 +322,17 @@ def test_dashboard_functions_views_and_kpi_equal_oracle(project: Project) -> Non
         (ts("2025-12-20 00:00"), ts("2026-01-10 00:00")),  # beyond the data, open hour too
         (ts("2026-01-02 00:00"), ts("2026-01-02 00:00")),  # empty
     ])
+    # unbounded and far-apart ranges: every completed hour, answered at once (a statement
+    # timeout stops a function whose work grows with the days of the range, not the data)
+    far = (dt.datetime(1, 1, 2, tzinfo=dt.UTC), dt.datetime(9999, 1, 1, tzinfo=dt.UTC))
+    check_kpi(call, done, [far])
+    every = [r for r in done if r["project_id"] == "p1"]
+    with project.conn.transaction():
+        project.conn.execute("set local statement_timeout = '10s'")
+        assert project.conn.execute(sql.SQL(
+            "select * from {}.analytics_kpi_totals('p1', '-infinity', 'infinity')").format(s)
+        ).fetchall() == [(len(every), distinct(every, "visitor_id", bool),
+                          distinct(every, "session_id", bool))]
 
     # event series at each granularity: per bucket and event type, exact distinct counts
     for granularity, (lo, hi) in {"hour": (ts("2026-01-01 00:00"), ts("2026-01-02 00:00")),
@@ -353,6 +364,13 @@ def test_dashboard_functions_views_and_kpi_equal_oracle(project: Project) -> Non
         (ts("2025-12-29 00:00"), ts("2026-01-04 22:59")),  # Monday starts before p_from
         (day(ts("2026-01-01 12:00")), day(ts("2026-01-01 12:00"))),  # empty
     ])
+    check_labels(call, done, tz, [far])
+    with project.conn.transaction():
+        project.conn.execute("set local statement_timeout = '10s'")
+        assert project.conn.execute(sql.SQL(
+            "select * from {}.analytics_label_performance('p1', '-infinity', 'infinity', "
+            "'impression')").format(s)).fetchall() == call(
+            "analytics_label_performance", "p1", *far, "impression")
     assert ts("2025-12-28 23:00") in {r[0] for r in project.table_rows(
         "analytics_events_weekly_visitor_sets", ("week_bucket",))}
 
