@@ -42,6 +42,8 @@ set search_path = pg_catalog, pg_temp
 set work_mem = '{{ analytics_work_mem() }}'
 -- no JIT compilation: see dbt_project.yml's pre-hook
 set jit = off
+-- restored on return: the lz4 set below does not outlive the call
+set default_toast_compression = 'pglz'
 as $analytics_refresh$
 declare
     v_window_start timestamptz;
@@ -70,6 +72,9 @@ begin
     end if;
 
     {{ analytics_lock_sql(schema, in_plpgsql=true) }};
+    -- the temp tables compressed by lz4 where the server has it (a SET clause of lz4 would
+    -- not create on a server without it)
+    perform v.* from ({{ analytics_temp_compression_sql() | indent(4) }}) as v;
 {%- for name in models %}
     {{ analytics_check_state(name, analytics_relation(name), in_plpgsql=true) | indent(4) }}
 {%- endfor %}
