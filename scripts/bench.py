@@ -12,7 +12,10 @@ it, then measures, each as the median (and p95) of --reps repetitions:
      makes it as new, and keeps the lookback's unchanged hour), and the plan's own
      incremental SQL for the same window; and a whole UTC day of hourly runs in order, each
      with one new hour of events (what the job does), whose p50 does not depend on the hour
-     of the day the benchmark happens to run at;
+     of the day the benchmark happens to run at, alternated hour by hour with the plan's SQL
+     over the same day into a table of its own (new rows for the new hour, updates for the
+     hour before: what the plan's job does, where the repeated call above updates its own
+     rows from its second call on);
   3. the plan's four dashboard queries and the project's functions, on the aggregates versus
      the same answers from the raw table, as an `authenticated` project owner with RLS on
      (40 calls each: p50, p95, max, and the first call, which is the connection's first);
@@ -79,6 +82,23 @@ on conflict (project_id, event_type, event_label, hour_bucket) do update set
     event_count = excluded.event_count, unique_visitors = excluded.unique_visitors,
     unique_sessions = excluded.unique_sessions, updated_at = now()
 """
+
+# The plan's hourly job (its incremental SQL), verbatim but for the table it upserts into
+PLAN_INCREMENTAL = """
+insert into {table} (project_id, event_type, event_label, hour_bucket, event_count,
+    unique_visitors, unique_sessions, created_at, updated_at)
+select project_id, event_type, event_label, date_trunc('hour', created_at),
+    count(*), count(distinct visitor_id), count(distinct session_id), now(), now()
+from {schema}.analytics_events
+where created_at >= date_trunc('hour', %s::timestamptz - interval '2 hours')
+  and created_at < date_trunc('hour', %s::timestamptz)
+group by 1, 2, 3, 4
+on conflict (project_id, event_type, event_label, hour_bucket) do update set
+    event_count = excluded.event_count, unique_visitors = excluded.unique_visitors,
+    unique_sessions = excluded.unique_sessions, updated_at = now()
+returning 1
+"""
+
 
 def newest_hour_anew(conn, schema: str, at: dt.datetime):
     """For a run repeated at the same as_of: a function that deletes the newest hour before
@@ -245,28 +265,34 @@ def main() -> int:
         conn.execute("alter table plan_agg drop column id")
         conn.execute("create unique index on plan_agg (project_id, event_type, event_label, "
                      "hour_bucket)")
-        plan_sql = sql.SQL("""
-            insert into plan_agg (project_id, event_type, event_label, hour_bucket, event_count,
-                unique_visitors, unique_sessions, created_at, updated_at)
-            select project_id, event_type, event_label, date_trunc('hour', created_at),
-                count(*), count(distinct visitor_id), count(distinct session_id), now(), now()
-            from {}.analytics_events
-            where created_at >= date_trunc('hour', %s::timestamptz - interval '2 hours')
-              and created_at < date_trunc('hour', %s::timestamptz)
-            group by 1, 2, 3, 4
-            on conflict (project_id, event_type, event_label, hour_bucket) do update set
-                event_count = excluded.event_count, unique_visitors = excluded.unique_visitors,
-                unique_sessions = excluded.unique_sessions, updated_at = now()
-            returning 1""").format(s)
+        plan_sql = sql.SQL(PLAN_INCREMENTAL).format(table=sql.Identifier("plan_agg"), schema=s)
         plan = timed(conn, plan_sql, (as_of, as_of), args.reps)
         print("bench: a day of hourly runs, one new hour of events each", flush=True)
         q = sql.SQL("select {}.analytics_refresh_aggregates(%s)").format(sql.Identifier(day))
+        # the plan's incremental SQL over the same day, hour after hour, into its own table as
+        # its job would (empty at the day's start, like the day's hourly table: each hour
+        # inserts the new hour's rows and updates the hour before), alternated with the
+        # function (which goes first every other hour); plan_sql above repeats one as_of, so
+        # from its second call on it updates the rows it wrote, on pages it filled
+        conn.execute(sql.SQL("create temp table plan_day (like {}.analytics_events_hourly_agg "
+                             "including all)").format(sql.Identifier(day)))
+        conn.execute("alter table plan_day drop column id")
+        conn.execute("create unique index on plan_day (project_id, event_type, event_label, "
+                     "hour_bucket)")
+        plan_day_sql = sql.SQL(PLAN_INCREMENTAL).format(table=sql.Identifier("plan_day"),
+                                                        schema=sql.Identifier(day))
         runs = []
         for hour in range(1, 25):
             at = day_start + dt.timedelta(hours=hour, minutes=5)
-            t = time.perf_counter()
-            out = conn.execute(q, (at,)).fetchone()[0]
-            runs.append({"as_of": at.isoformat(), "ms": round((time.perf_counter() - t) * 1000, 1),
+            for step in ("function", "plan") if hour % 2 else ("plan", "function"):
+                t = time.perf_counter()
+                if step == "plan":
+                    conn.execute(plan_day_sql, (at, at)).fetchall()
+                    plan_ms = round((time.perf_counter() - t) * 1000, 1)
+                else:
+                    out = conn.execute(q, (at,)).fetchone()[0]
+                    ms = round((time.perf_counter() - t) * 1000, 1)
+            runs.append({"as_of": at.isoformat(), "ms": ms, "plan_ms": plan_ms,
                          "models": {k: v["ms"] for k, v in out.items() if isinstance(v, dict)}})
         # the day's daily rollup after its 24 runs must equal the raw events', row for row
         differ = conn.execute(sql.SQL("""
@@ -285,6 +311,7 @@ def main() -> int:
             raise SystemExit(f"bench: {day}: after a day of hourly runs {differ} daily rows "
                              "differ from the raw events: the measurement would be void")
         day_ms = sorted(r["ms"] for r in runs)
+        plan_day_ms = sorted(r["plan_ms"] for r in runs)
         slowest = max(runs, key=lambda r: r["ms"])
         results["measures"]["hourly_refresh"] = {
             "function_1_day_history": refresh[small], "function_full_history": refresh[big],
@@ -292,6 +319,10 @@ def main() -> int:
             "function_worst_hour_of_week": worst,
             "function_week_end_once_ms": week_end_ms,
             "plan_incremental_sql_hourly_only": plan,
+            "plan_incremental_sql_day_of_runs": {
+                "p50_ms": round(statistics.median(plan_day_ms), 1),
+                "p95_ms": plan_day_ms[int(0.95 * len(plan_day_ms))],
+                "max_ms": plan_day_ms[-1]},
             "day_of_hourly_runs": {
                 "p50_ms": round(statistics.median(day_ms), 1),
                 "p95_ms": day_ms[int(0.95 * len(day_ms))], "max_ms": day_ms[-1],
