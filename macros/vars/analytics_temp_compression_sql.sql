@@ -1,7 +1,8 @@
 {% macro analytics_temp_compression_sql() -%}
     {#- A statement (a SELECT: `perform` it in PL/pgSQL) that compresses the values the rest of
         the transaction moves out of line with lz4 where the server has it (PostgreSQL 14+
-        built with lz4: Debian's and Supabase's are), else leaves pglz. What it reaches: the
+        built with lz4: Debian's is, Supabase's since supabase/postgres#490, January 2023; a
+        project provisioned before then keeps pglz), else leaves pglz. What it reaches: the
         temp tables a refresh writes each model into (created AS SELECT, so their columns have
         the default storage: every row over 2 kB, a busy label's day, is compressed) and a first
         build's tables, written before analytics_set_storage stores their sets uncompressed.
