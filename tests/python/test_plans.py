@@ -132,22 +132,21 @@ def test_out_of_line_values_compress_with_lz4_and_the_caller_keeps_its_setting(
             "where name = 'default_toast_compression'").fetchone()[0]:
         pytest.skip("this server was built without lz4: pglz stays, nothing to check")
     day = ts("2026-03-19 00:00")
-    project.execute("""
-        insert into {schema}.analytics_events (project_id, visitor_id, session_id, event_type,
-            event_label, created_at)
-        select 'p1', 'v' || g, 's' || g, 'impression', repeat('a', 1000),
-            timestamptz '2026-03-19 10:00' + make_interval(secs => g)
-        from generate_series(1, 300) as g
-    """)
+
+    def label_day(letter: str, start: dt.datetime) -> None:
+        # 300 visitors and sessions, one event each, from `start` on, under a 1,000-byte label
+        project.execute("""
+            insert into {schema}.analytics_events (project_id, visitor_id, session_id,
+                event_type, event_label, created_at)
+            select 'p1', 'v' || g, 's' || g, 'impression', repeat(%s, 1000),
+                %s::timestamptz + make_interval(secs => g)
+            from generate_series(1, 300) as g
+        """, (letter, start))
+
+    label_day("a", ts("2026-03-19 10:00"))
     project.dbt_run(AS_OF)
     # a label the first build did not see, in the hour the next run aggregates
-    project.execute("""
-        insert into {schema}.analytics_events (project_id, visitor_id, session_id, event_type,
-            event_label, created_at)
-        select 'p1', 'v' || g, 's' || g, 'impression', repeat('b', 1000),
-            timestamptz '2026-03-20 12:00' + make_interval(secs => g)
-        from generate_series(1, 300) as g
-    """)
+    label_day("b", ts("2026-03-20 12:00"))
     with project.conn.transaction():
         project.conn.execute("set local default_toast_compression = 'pglz'")
         project.conn.execute(sql.SQL("select {}.analytics_refresh_aggregates(%s)").format(
