@@ -519,6 +519,12 @@ def cmd_prune_member_ids(args: argparse.Namespace) -> int:
                         ).fetchone()[0] is None:
             raise OpsError(f"schema {args.schema!r} has no analytics_member_ids (not deployed, "
                            "or deployed by a release before the member dictionary)")
+        if conn.execute("select count(*) from pg_attribute where attrelid = to_regclass(%s) "
+                        "and attname = 'member_space' and not attisdropped",
+                        (f'"{args.schema}".analytics_member_ids',)).fetchone()[0] == 0:
+            raise OpsError(f"schema {args.schema!r}: analytics_member_ids is keyed by an older "
+                           "release's layout; run dbt run once (it rewrites it into member "
+                           "spaces), then prune")
         # every set column of the schema's tables: sorted ids (integer[]) or a band
         columns = conn.execute(
             "select c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
@@ -540,38 +546,42 @@ def cmd_prune_member_ids(args: argparse.Namespace) -> int:
         def kind_of(column: str) -> sql.Literal:
             return sql.Literal("v" if column == "visitor_keys" else "s")
 
+        # a project and kind's member space: the dictionary's key with the member key
+        counters = sql.SQL("{}.analytics_member_counters").format(sql.Identifier(args.schema))
         held = sql.SQL(" union all ").join(
-            sql.SQL("select s.project_id, {k}::\"char\" as kind, unnest(s.{c}) as member_id "
-                    "from {s}.{t} as s").format(
+            sql.SQL("select c.member_space, unnest(s.{c}) as member_id "
+                    "from {s}.{t} as s join {counters} as c "
+                    "on c.project_id = s.project_id and c.kind = {k}").format(
                 k=kind_of(column), c=sql.Identifier(column), s=sql.Identifier(args.schema),
-                t=sql.Identifier(table))
+                t=sql.Identifier(table), counters=counters)
             for table, column, kind in columns if kind == "integer[]")
         # the members no sorted-id set holds; then those a band still holds (its bit is set)
         conn.execute(sql.SQL(
             "create temporary table analytics_unheld_members on commit drop as "
-            "select d.project_id, d.kind, d.member_id from {ids} as d "
-            "where not exists (select from ({held}) as h where h.project_id = d.project_id "
-            "and h.kind = d.kind and h.member_id = d.member_id)").format(ids=ids, held=held))
+            "select d.member_space, d.member_id from {ids} as d "
+            "where not exists (select from ({held}) as h where h.member_space = d.member_space "
+            "and h.member_id = d.member_id)").format(ids=ids, held=held))
         for table, column, kind in columns:
             if kind != "bit varying":
                 continue
             conn.execute(sql.SQL(
                 "delete from analytics_unheld_members as u using {s}.{t} as b "
-                "where u.kind = {k} and b.project_id = u.project_id "
+                "join {counters} as c on c.project_id = b.project_id and c.kind = {k} "
+                "where u.member_space = c.member_space "
                 "and u.member_id + 33 - substring(b.{c} from 1 for 32)::bit(32)::int "
                 "between 33 and length(b.{c}) "
                 "and substring(b.{c} from u.member_id + 33 "
                 "- substring(b.{c} from 1 for 32)::bit(32)::int for 1) = B'1'").format(
                     s=sql.Identifier(args.schema), t=sql.Identifier(table),
-                    k=kind_of(column), c=sql.Identifier(column)))
+                    k=kind_of(column), c=sql.Identifier(column), counters=counters))
         total = conn.execute(sql.SQL("select count(*) from {}").format(ids)).fetchone()[0]
         count = conn.execute("select count(*) from analytics_unheld_members").fetchone()[0]
         if args.dry_run:
             print(f"would delete {count:,} of {total:,} member ids that no stored set holds")
             return 0
         deleted = conn.execute(sql.SQL(
-            "delete from {} as d using analytics_unheld_members as u where d.project_id = "
-            "u.project_id and d.kind = u.kind and d.member_id = u.member_id").format(ids)).rowcount
+            "delete from {} as d using analytics_unheld_members as u where d.member_space = "
+            "u.member_space and d.member_id = u.member_id").format(ids)).rowcount
     print(f"deleted {deleted:,} of {total:,} member ids that no stored set holds (their keys "
           "are gone; a member seen again gets a new id)")
     return 0

@@ -3,12 +3,14 @@
         with a comma: `event_members`, those events with their members' keys
         (visitor_member_key, session_member_key), and `member_ids`, one row per project, kind
         ('v', 's') and member key of those events with its id in the member dictionary
-        (analytics_ensure_member_ids). A key the dictionary does not hold yet is
+        (analytics_ensure_member_ids, keyed by the project and kind's member space,
+        analytics_member_space, and the member key). A key the dictionary does not hold yet is
         numbered here, after the project and kind's last id, in order of its first event in the
         window (then by key), and inserted into the dictionary and its counter by the same
-        statement: one snapshot, so an event committed while the run reads cannot be counted
-        without an id, and the dictionary, the counters and the slices change together or not at
-        all. Runs hold the schema's lock (analytics_lock_sql), so no two number at once.
+        statement (a project and kind new to the counters with its space, which must be no other
+        project's: their unique key): one snapshot, so an event committed while the run reads
+        cannot be counted without an id, and the dictionary, the counters and the slices change
+        together or not at all. Runs hold the schema's lock (analytics_lock_sql), so no two number at once.
         A unit test (the model inside a subquery, where a data-modifying CTE may not stand)
         reads the dictionary and numbers the new keys without writing them. -#}
     {%- set ids = analytics_relation('analytics_member_ids', run.target.schema
@@ -32,10 +34,13 @@ event_members as (
 
 seen_members as (
 
-    -- each member key of the window once, with its first event
+    -- each member key of the window once, with its first event and its space (the
+    -- dictionary's key is the space and the member key)
     select
         members.project_id,
         members.kind,
+        {{ analytics_member_space('members.project_id', 'members.kind') | indent(8) }}
+            as member_space,
         members.member_key,
         min(members.created_at) as first_seen
     from (
@@ -57,12 +62,11 @@ seen_members as (
     ) as members
     group by members.project_id, members.kind, members.member_key
     {%- if run.incremental %}
-    -- probed project by project in key order, as the key index holds them, so neighbouring
-    -- probes share its pages (a cold dictionary is read page after page, not at random); the
-    -- projects by a hash of the id, a bigint compare, not a strcoll of the text. Not on a
-    -- first build: its millions of keys are hashed against the dictionary, not probed (the
-    -- sort cost 3.4 s of 64 for 3 M events)
-    order by hashtextextended(members.project_id, 0), members.kind, members.member_key
+    -- probed in the key index's order, so neighbouring probes share its pages (a cold
+    -- dictionary is read page after page, not at random). Not on a first build: its millions
+    -- of keys are hashed against the dictionary, not probed (the sort cost 3.4 s of 64 for
+    -- 3 M events)
+    order by member_space, member_key
     {%- endif %}
 
 ),
@@ -73,14 +77,14 @@ looked_up_members as (
     select
         seen_members.project_id,
         seen_members.kind,
+        seen_members.member_space,
         seen_members.member_key,
         seen_members.first_seen,
         member_ids.member_id
     from seen_members
     left join {{ ids }} as member_ids
         on
-            seen_members.project_id = member_ids.project_id
-            and seen_members.kind = member_ids.kind
+            seen_members.member_space = member_ids.member_space
             and seen_members.member_key = member_ids.member_key
 
 ),
@@ -94,12 +98,14 @@ new_members as (
     select
         numbered.project_id,
         numbered.kind,
+        numbered.member_space,
         numbered.member_key,
         numbered.member_id
     from (
         select
             candidates.project_id,
             candidates.kind,
+            candidates.member_space,
             candidates.member_key,
             (
                 coalesce(max(candidates.last_id) over (
@@ -114,6 +120,7 @@ new_members as (
             select
                 looked_up_members.project_id,
                 looked_up_members.kind,
+                looked_up_members.member_space,
                 looked_up_members.member_key,
                 looked_up_members.first_seen,
                 null::integer as last_id
@@ -123,6 +130,7 @@ new_members as (
             select
                 counters.project_id,
                 counters.kind,
+                null as member_space,
                 null as member_key,
                 null as first_seen,
                 counters.last_id
@@ -148,24 +156,24 @@ added_members as (
 
     -- in the primary key's order: a first build's millions of new keys fill the index page
     -- after page instead of splitting pages all over it
-    insert into {{ ids }} (project_id, kind, member_key, member_id)
+    insert into {{ ids }} (member_space, member_key, member_id)
     select
-        new_members.project_id,
-        new_members.kind,
+        new_members.member_space,
         new_members.member_key,
         new_members.member_id
     from new_members
-    order by new_members.project_id, new_members.kind, new_members.member_key
+    order by new_members.member_space, new_members.member_key
     returning 1
 
 ),
 
 counted_members as (
 
-    insert into {{ counters }} as counters (project_id, kind, last_id)
+    insert into {{ counters }} as counters (project_id, kind, member_space, last_id)
     select
         new_members.project_id,
         new_members.kind,
+        min(new_members.member_space) as member_space,
         max(new_members.member_id) as last_id
     from new_members
     group by new_members.project_id, new_members.kind

@@ -1,12 +1,18 @@
 {% macro analytics_ensure_member_ids() -%}
-    {#- on-run-start: the member dictionary, <schema>.analytics_member_ids, one row per project,
-        kind ('v' visitor, 's' session) and member: its key (analytics_member_key, a 128-bit
-        hash of the cleaned id; md5 in a dictionary an older release filled:
+    {#- on-run-start: the member dictionary, <schema>.analytics_member_ids, one row per member:
+        its project and kind's space (analytics_member_space: a bigint of the project id and
+        the kind, 'v' visitor or 's' session), its key (analytics_member_key, a 128-bit hash of
+        the cleaned id; md5 in a dictionary an older release filled:
         analytics_member_key_version) and its id, numbered from 1 per project and kind in order
         of first appearance by the slices' build (analytics_member_ids_ctes), so the members of
         one hour have neighbouring ids and an hour's or a day's band (analytics_key_aggregates)
-        is short.
-        <schema>.analytics_member_counters holds each project and kind's last id. Every stored
+        is short. A dictionary an older release keyed by the project's text and the kind is
+        rewritten once into spaces, under the schema's refresh lock: the same ids, keys and
+        table comment (1.6 s a million members on this project's machine; a pg_cron run that
+        starts before this run has made the refresh function again fails on the missing column
+        and changes nothing).
+        <schema>.analytics_member_counters holds each project and kind's last id; its unique
+        index of their spaces stops a run that would give two projects one space. Every stored
         set holds these ids, so the dictionary is never rebuilt or renumbered: a run that finds
         it missing while the slices hold ids stops (the sets would be read with other ids);
         `dbt run --full-refresh` of every model starts afresh. Internal: RLS on without policies,
@@ -14,6 +20,7 @@
     {%- set ids = analytics_relation('analytics_member_ids') -%}
     {%- set counters = analytics_relation('analytics_member_counters') -%}
     {%- set slices = analytics_relation('analytics_events_hourly_slices') -%}
+    {%- set next_ids = analytics_relation('analytics_member_ids_next') -%}
 {{ analytics_lock_sql('analytics_events_agg_hooks') }};
 do $member_ids$
 begin
@@ -31,20 +38,73 @@ begin
     end if;
 end
 $member_ids$;
+-- an older release's dictionary, keyed by the project's text and the kind: into spaces, once
+do $member_ids_spaces$
+begin
+    if exists (
+        select
+        from pg_attribute
+        where attrelid = to_regclass({{ analytics_sql_literal(ids.render()) }})
+            and attname = 'project_id' and not attisdropped
+    ) then
+        {{ analytics_lock_sql(in_plpgsql=true) }};
+        create table {{ next_ids }} (
+            member_space bigint not null,
+            member_key uuid not null,
+            member_id integer not null check (member_id > 0)
+        );
+        insert into {{ next_ids }} (member_space, member_key, member_id)
+        select {{ analytics_member_space('d.project_id', 'd.kind') | indent(8) }}, d.member_key, d.member_id
+        from {{ ids }} as d
+        order by 1, 2;
+        alter table {{ next_ids }}
+            add constraint analytics_member_ids_next_pkey
+            primary key (member_space, member_key) include (member_id);
+        -- the table comment marks the keys' version (analytics_member_key_version)
+        execute format('comment on table %s is %L', {{ analytics_sql_literal(next_ids.render()) }},
+            obj_description({{ analytics_sql_literal(ids.render()) }}::regclass, 'pg_class'));
+        drop table {{ ids }};
+        alter table {{ next_ids }} rename to {{ adapter.quote('analytics_member_ids') }};
+        alter table {{ ids }}
+            rename constraint analytics_member_ids_next_pkey to analytics_member_ids_pkey;
+    end if;
+end
+$member_ids_spaces$;
 create table if not exists {{ ids }} (
-    project_id text not null,
-    kind "char" not null check (kind in ('v', 's')),
+    member_space bigint not null,
     member_key uuid not null,
     member_id integer not null check (member_id > 0),
     -- the id in the key's index: a run's lookups read the index alone
-    primary key (project_id, kind, member_key) include (member_id)
+    primary key (member_space, member_key) include (member_id)
 );
 create table if not exists {{ counters }} (
     project_id text not null,
     kind "char" not null check (kind in ('v', 's')),
     last_id integer not null check (last_id > 0),
+    member_space bigint not null
+    constraint analytics_member_counters_member_space_key unique,
     primary key (project_id, kind)
 );
+-- each project and kind's member space (analytics_member_space), unique: a run that would
+-- number the members of a second project of one kind in a space stops (an older release's
+-- counters get theirs here)
+do $member_counters_spaces$
+begin
+    if not exists (
+        select
+        from pg_attribute
+        where attrelid = to_regclass({{ analytics_sql_literal(counters.render()) }})
+            and attname = 'member_space' and not attisdropped
+    ) then
+        alter table {{ counters }} add column member_space bigint;
+        update {{ counters }}
+        set member_space = {{ analytics_member_space('project_id', 'kind') | indent(8) }};
+        alter table {{ counters }}
+            alter column member_space set not null,
+            add constraint analytics_member_counters_member_space_key unique (member_space);
+    end if;
+end
+$member_counters_spaces$;
 -- vacuumed by autovacuum after every 1,000 new members, not after a fifth of the table as by
 -- default (days of a month-old dictionary): a run's probes read the index alone only on pages
 -- a vacuum has marked all-visible, and the members of the last days are the ones seen again

@@ -16,9 +16,19 @@ from typing import Any
 import psycopg
 import pytest
 from analytics_db import VENV_BIN, connect, create_raw_table, dbt, dbt_env
+from oracle import SPACE_SEEDS
 from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
+
+
+def member_space_sql(project: sql.Composable, kind: str) -> sql.Composed:
+    """SQL of the member space of `project` (an SQL expression) and kind ('v', 's'): the
+    dictionary's key with the member key (analytics_member_space), its seed the oracle's."""
+    seed = SPACE_SEEDS[kind]
+    return sql.SQL('hashtextextended(({}) collate "C", {})').format(
+        project, sql.Literal(seed - (1 << 64) if seed >= 1 << 63 else seed))
+
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,8 +116,9 @@ class Project:
                 ids = sql.SQL("select unnest({c})").format(c=col)
             parts.append(sql.SQL(
                 "array(select d.member_key from {s}.analytics_member_ids as d "
-                "where d.project_id = t.project_id and d.kind = {k} and d.member_id in ({ids}) "
-                "order by d.member_key)").format(s=self.ident, k=sql.Literal(kind), ids=ids))
+                "where d.member_space = {space} and d.member_id in ({ids}) "
+                "order by d.member_key)").format(
+                    s=self.ident, space=member_space_sql(sql.SQL("t.project_id"), kind), ids=ids))
         query = sql.SQL("select {} from {}.{} as t").format(
             sql.SQL(", ").join(parts), self.ident, sql.Identifier(name))
         return self.conn.execute(query).fetchall()

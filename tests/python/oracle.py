@@ -231,6 +231,18 @@ def digest(member: str) -> uuid.UUID:
         hash_bytes_extended(member.encode(), seed).to_bytes(8, "big") for seed in KEY_SEEDS))
 
 
+# the seeds of a member space (analytics_member_space), a project and kind's part of the
+# dictionary's key: the fractional bits of sqrt(5) (visitors) and sqrt(7) (sessions)
+SPACE_SEEDS = {"v": 0x3C6EF372FE94F82B, "s": 0xA54FF53A5F1D36F1}
+
+
+def member_space(project_id: str, kind: str) -> int:
+    """The member space of a project and kind ('v', 's'): hashtextextended of the project
+    id's bytes with the kind's seed, as PostgreSQL's signed bigint."""
+    value = hash_bytes_extended(project_id.encode(), SPACE_SEEDS[kind])
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
 def legacy_digest(member: str) -> uuid.UUID:
     """The key of a dictionary an older release filled: md5 of the cleaned id."""
     return uuid.UUID(hashlib.md5(member.encode()).hexdigest())

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from analytics_db import ROOT, connect
-from conftest import Project, ts
+from conftest import Project, member_space_sql, ts
 from oracle import digest, key_sets, truth
 from psycopg import sql
 
@@ -126,10 +126,15 @@ def test_late_changes_are_exact_after_the_next_run(project: Project, runner: str
 
 def member_ids(p: Project, *ids: str) -> dict[tuple[str, str], int]:
     """{(kind, id): member id} of the dictionary rows of these visitor / session ids."""
+    # the kind of a row's space: the counters' project and kind whose space it is
     return {(kind, name): member for kind, name, member in p.conn.execute(sql.SQL(
-        "select d.kind::text, i.name, d.member_id "
+        "select c.kind::text, i.name, d.member_id "
         "from unnest(%s::text[], %s::uuid[]) as i (name, member_key) "
-        "join {}.analytics_member_ids as d on d.member_key = i.member_key").format(p.ident),
+        "join {s}.analytics_member_ids as d on d.member_key = i.member_key "
+        "join {s}.analytics_member_counters as c on d.member_space = "
+        "case c.kind when 'v' then {v} else {s_} end").format(
+            s=p.ident, v=member_space_sql(sql.SQL("c.project_id"), "v"),
+            s_=member_space_sql(sql.SQL("c.project_id"), "s")),
         (list(ids), [digest(name) for name in ids])).fetchall()}
 
 

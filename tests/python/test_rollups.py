@@ -11,7 +11,7 @@ import random
 from collections import defaultdict
 
 import pytest
-from conftest import Project, ts
+from conftest import Project, member_space_sql, ts
 from oracle import bucket_of, clean_label, hour_of, key_sets, truth
 from psycopg import sql
 
@@ -120,9 +120,10 @@ def check_settled(p: Project, raw: list[dict], as_of: dt.datetime, tz: str) -> N
     last completed hour keeps one while the next hourly run still rebuilds a later hour of it,
     and none after that (no second copy of a closed day)."""
     keys = [sql.SQL("array(select d.member_key from {s}.analytics_member_ids as d where "
-                    "d.project_id = t.project_id and d.kind = {k} and d.member_id = any(t.{c}) "
-                    "order by d.member_key)").format(s=p.ident, k=sql.Literal(kind),
-                                                     c=sql.Identifier(column))
+                    "d.member_space = {space} and d.member_id = any(t.{c}) "
+                    "order by d.member_key)").format(
+                        s=p.ident, space=member_space_sql(sql.SQL("t.project_id"), kind),
+                        c=sql.Identifier(column))
             for kind, column in (("v", "visitor_keys"), ("s", "session_keys"),
                                  ("v", "recent_visitor_keys"), ("s", "recent_session_keys"))]
     rows = p.conn.execute(sql.SQL(

@@ -16,7 +16,7 @@ import uuid
 import pytest
 from analytics_db import dbt
 from conftest import Project, project_copy, ts
-from oracle import clean_label, digest, hour_of, key_sets, legacy_digest, member_key
+from oracle import clean_label, digest, hour_of, key_sets, legacy_digest, member_key, member_space
 from psycopg import sql
 from psycopg.types.json import Jsonb
 from test_rollups import check_all, check_kpi, make_events
@@ -846,6 +846,75 @@ def test_a_dictionary_an_older_release_filled_keeps_its_md5_keys(project: Projec
                     "{schema}.analytics_member_counters")
     project.dbt_run(at, full_refresh=True)
     assert keys() == {digest(m) for m in members()}
+    check_all(project, at, "UTC")
+
+
+def test_a_dictionary_keyed_by_the_project_text_is_rewritten_into_spaces(
+        project: Project) -> None:
+    """A release before the member spaces keyed the dictionary by the project's text and the
+    kind. Filled by such a release (here the spaces turned back into that layout, its table
+    comment kept), the next dbt run rewrites it into spaces once: every member keeps its key
+    and id (the oracle's member_space of its project and kind), the comment that marks the
+    keys' version stays, and that run and the refresh function's after it are exact."""
+    rng = random.Random(23)
+    first = START + 30 * HOUR
+    project.insert(make_events(rng, START, first))
+    at = first + dt.timedelta(minutes=5)
+    project.dbt_run(at)
+    s = project.ident
+
+    def rows() -> set[tuple]:
+        return set(project.conn.execute(sql.SQL(
+            "select member_space, member_key, member_id from {}.analytics_member_ids").format(
+                s)).fetchall())
+
+    before = rows()
+    counters = project.conn.execute(sql.SQL(
+        "select project_id, kind::text from {}.analytics_member_counters").format(s)).fetchall()
+    # the spaces are the oracle's, one per project and kind that has members
+    assert {space for space, _, _ in before} == {
+        member_space(p, k) for p, k in counters}
+    comment = project.conn.execute(
+        "select obj_description(to_regclass(%s), 'pg_class')",
+        (f"{project.schema}.analytics_member_ids",)).fetchone()[0]
+    assert comment
+    project.execute(
+        "create table {schema}.old_ids (project_id text not null, kind \"char\" not null, "
+        "member_key uuid not null, member_id integer not null)")
+    project.execute(
+        "insert into {schema}.old_ids select c.project_id, c.kind::\"char\", d.member_key, "
+        "d.member_id from {schema}.analytics_member_ids as d "
+        "join unnest(%s::text[], %s::text[], %s::bigint[]) as c (project_id, kind, space) "
+        "on c.space = d.member_space",
+        ([p for p, _ in counters], [k for _, k in counters],
+         [member_space(p, k) for p, k in counters]))
+    project.execute("drop table {schema}.analytics_member_ids")
+    project.execute("alter table {schema}.old_ids rename to analytics_member_ids")
+    project.execute("alter table {schema}.analytics_member_ids "
+                    "add primary key (project_id, kind, member_key) include (member_id)")
+    project.conn.execute(sql.SQL("comment on table {}.analytics_member_ids is {}").format(
+        s, sql.Literal(comment)))
+    assert project.conn.execute(sql.SQL(
+        "select count(*) from {}.analytics_member_ids").format(s)).fetchone()[0] == len(before)
+    project.insert(make_events(rng, first, first + HOUR))
+    at = first + HOUR + dt.timedelta(minutes=5)
+    project.dbt_run(at)
+    columns = [c for c, in project.conn.execute(
+        "select attname from pg_attribute where attrelid = to_regclass(%s) and attnum > 0 "
+        "and not attisdropped order by attnum",
+        (f"{project.schema}.analytics_member_ids",)).fetchall()]
+    assert columns == ["member_space", "member_key", "member_id"]
+    assert before <= rows()
+    assert project.conn.execute(
+        "select obj_description(to_regclass(%s), 'pg_class')",
+        (f"{project.schema}.analytics_member_ids",)).fetchone()[0] == comment
+    assert project.conn.execute(
+        "select conname from pg_constraint where conrelid = to_regclass(%s) and contype = 'p'",
+        (f"{project.schema}.analytics_member_ids",)).fetchone()[0] == "analytics_member_ids_pkey"
+    check_all(project, at, "UTC")
+    project.insert(make_events(rng, first + HOUR, first + 2 * HOUR))
+    at = first + 2 * HOUR + dt.timedelta(minutes=5)
+    project.refresh(at)
     check_all(project, at, "UTC")
 
 
