@@ -288,9 +288,10 @@ def main() -> int:
         q = sql.SQL("select {}.analytics_refresh_aggregates(%s)").format(sql.Identifier(day))
         # the plan's incremental SQL over the same day, hour after hour, into its own table as
         # its job would (empty at the day's start, like the day's hourly table: each hour
-        # inserts the new hour's rows and updates the hour before), alternated with the
-        # function (which goes first every other hour); plan_sql above repeats one as_of, so
-        # from its second call on it updates the rows it wrote, on pages it filled
+        # inserts the new hour's rows and updates the hour before), into a temporary and a
+        # logged copy, in turn with the function (each of the three first every third hour);
+        # the calls above repeat one as_of, so from their second on they update the rows they
+        # wrote, on pages they filled
         plan_day_sql = {kind: sql.SQL(PLAN_INCREMENTAL).format(table=table,
                                                                schema=sql.Identifier(day))
                         for kind, table in plan_copies(conn, sql.Identifier(day),

@@ -10,7 +10,8 @@
         statement (a project and kind new to the counters with its space, which must be no other
         project's: their unique key): one snapshot, so an event committed while the run reads
         cannot be counted without an id, and the dictionary, the counters and the slices change
-        together or not at all. Runs hold the schema's lock (analytics_lock_sql), so no two number at once.
+        together or not at all. Runs hold the schema's lock (analytics_lock_sql), so no two
+        number at once.
         A unit test (the model inside a subquery, where a data-modifying CTE may not stand)
         reads the dictionary and numbers the new keys without writing them. -#}
     {%- set ids = analytics_relation('analytics_member_ids', run.target.schema

@@ -8,11 +8,11 @@
         one hour have neighbouring ids and an hour's or a day's band (analytics_key_aggregates)
         is short. A dictionary an older release keyed by the project's text and the kind is
         rewritten once into spaces, under the schema's refresh lock: the same ids, keys and
-        table comment (1.6 s a million members on this project's machine; a pg_cron run that
-        starts before this run has made the refresh function again fails on the missing column
-        and changes nothing).
-        <schema>.analytics_member_counters holds each project and kind's last id; its unique
-        index of their spaces stops a run that would give two projects one space. Every stored
+        table comment (about a second a million members on this project's machine; a pg_cron
+        run that starts before this run has made the refresh function again fails on the
+        missing column and changes nothing).
+        <schema>.analytics_member_counters holds each project and kind's last id and its space,
+        unique: a run that would give two projects one space stops. Every stored
         set holds these ids, so the dictionary is never rebuilt or renumbered: a run that finds
         it missing while the slices hold ids stops (the sets would be read with other ids);
         `dbt run --full-refresh` of every model starts afresh. Internal: RLS on without policies,
