@@ -852,10 +852,11 @@ def test_a_dictionary_an_older_release_filled_keeps_its_md5_keys(project: Projec
 def test_a_dictionary_keyed_by_the_project_text_is_rewritten_into_spaces(
         project: Project) -> None:
     """A release before the member spaces keyed the dictionary by the project's text and the
-    kind. Filled by such a release (here the spaces turned back into that layout, its table
-    comment kept), the next dbt run rewrites it into spaces once: every member keeps its key
-    and id (the oracle's member_space of its project and kind), the comment that marks the
-    keys' version stays, and that run and the refresh function's after it are exact."""
+    kind, with counters without spaces. Filled by such a release (here the spaces turned back
+    into that layout, its table comment kept), the next dbt run rewrites it into spaces once:
+    every member keeps its key and id (the oracle's member_space of its project and kind), the
+    counters get the oracle's spaces, the comment that marks the keys' version stays, and that
+    run and the refresh function's after it are exact."""
     rng = random.Random(23)
     first = START + 30 * HOUR
     project.insert(make_events(rng, START, first))
@@ -894,6 +895,8 @@ def test_a_dictionary_keyed_by_the_project_text_is_rewritten_into_spaces(
                     "add primary key (project_id, kind, member_key) include (member_id)")
     project.conn.execute(sql.SQL("comment on table {}.analytics_member_ids is {}").format(
         s, sql.Literal(comment)))
+    # and its counters without spaces
+    project.execute("alter table {schema}.analytics_member_counters drop column member_space")
     assert project.conn.execute(sql.SQL(
         "select count(*) from {}.analytics_member_ids").format(s)).fetchone()[0] == len(before)
     project.insert(make_events(rng, first, first + HOUR))
@@ -905,6 +908,12 @@ def test_a_dictionary_keyed_by_the_project_text_is_rewritten_into_spaces(
         (f"{project.schema}.analytics_member_ids",)).fetchall()]
     assert columns == ["member_space", "member_key", "member_id"]
     assert before <= rows()
+    # the counters got their spaces: the oracle's, one per project and kind
+    spaces = project.conn.execute(sql.SQL(
+        "select project_id, kind::text, member_space from {}.analytics_member_counters").format(
+            s)).fetchall()
+    assert len(spaces) == len(counters)
+    assert all(space == member_space(p, k) for p, k, space in spaces)
     assert project.conn.execute(
         "select obj_description(to_regclass(%s), 'pg_class')",
         (f"{project.schema}.analytics_member_ids",)).fetchone()[0] == comment
