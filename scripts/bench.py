@@ -21,7 +21,9 @@ it, then measures, each as the median (and p95) of --reps repetitions:
      (40 calls each: p50, p95, max, and the first call, which is the connection's first);
   4. exact KPI distinct counts (analytics_kpi_totals) versus the raw scan;
   5. table and index sizes;
-  6. where the time goes: EXPLAIN ANALYZE of the KPI's statement and of the refresh's slowest.
+  6. where the time goes: EXPLAIN ANALYZE of the KPI's statement, of the refresh's slowest on
+     the full history, of the statements of one run of the day of runs (rolled back before
+     its timed run), and of the slices' first-build statement on the 1-day schema.
 Writes bench-results/bench.md, bench.json and latency.png. Sizes are options; `--smoke` is the
 tiny run `make test` does.
 """
@@ -38,10 +40,19 @@ from pathlib import Path
 
 from analytics_db import ROOT, connect, dbt
 from bench_data import OWNER, identities, load
-from bench_measure import as_owner, concurrent_writers, ingest_overhead, nested_plans, timed
+from bench_measure import (
+    as_owner,
+    concurrent_writers,
+    first_build_plan,
+    ingest_overhead,
+    nested_plans,
+    timed,
+)
 from bench_report import TARGET_SPEED_UP, write
 from psycopg import sql
 
+# the hour of the day of runs whose run is also EXPLAINed (rolled back, before its timed run)
+DAY_EXPLAIN_HOUR = 12
 DASHBOARD_REPS = 40  # calls per dashboard query: its p95 is the 39th of 40
 # the slices and the tables of hours made from them (spec hour_fingerprints)
 HOUR_TABLES = ["analytics_events_hourly_slices", "analytics_events_hourly_agg",
@@ -232,6 +243,12 @@ def main() -> int:
     dbt(["run", "--full-refresh"], day,
         {**variables, "app_schema": day, "policy_schema": f"{day}_private",
          "as_of": (day_start + dt.timedelta(minutes=5)).isoformat()})
+    # where the first build's time goes: the slices' first-build statement (the member
+    # dictionary's numbering and insert included) on the 1-day schema, rolled back
+    with connect() as conn:
+        results["explain_first_build"] = first_build_plan(
+            conn, small, {**variables, "app_schema": small, "policy_schema": f"{small}_private"},
+            "analytics_events_hourly_slices")
     results["measures"]["backfill"] = {
         "floor_bare_group_by_s": round(floor_hourly, 2),
         "plan_backfill_into_plan_table_s": round(plan_backfill, 2),
@@ -301,6 +318,12 @@ def main() -> int:
         for hour in range(1, 25):
             at = day_start + dt.timedelta(hours=hour, minutes=5)
             took = {}
+            if hour == DAY_EXPLAIN_HOUR:
+                # where a run of the day goes: this hour's run under auto_explain, rolled back
+                # (untimed), then timed as every other hour
+                results["explain_day_of_runs"] = {
+                    "as_of": at.isoformat(),
+                    "plans": nested_plans(conn, q, (at,), rollback=True)}
             # each of the three goes first, second and last in turn
             for step in steps[hour % 3:] + steps[:hour % 3]:
                 t = time.perf_counter()

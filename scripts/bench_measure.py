@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import statistics
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import psycopg
 from analytics_db import connect, create_raw_table, dbt
@@ -29,9 +31,11 @@ def can_load_auto_explain(conn) -> bool:
         return False
 
 
-def nested_plans(conn, query, params=None, owner: bool = False) -> list[str]:
+def nested_plans(conn, query, params=None, owner: bool = False,
+                 rollback: bool = False) -> list[str]:
     """EXPLAIN ANALYZE of the statements a function runs (auto_explain), slowest first; with
-    `owner`, run as the benchmark owner (auto_explain is set up as superuser before)."""
+    `owner`, run as the benchmark owner (auto_explain is set up as superuser before); with
+    `rollback`, in a transaction rolled back after, so the database is left as it was."""
     plans: list[str] = []
     if not can_load_auto_explain(conn):
         return [NO_AUTO_EXPLAIN]
@@ -52,6 +56,8 @@ def nested_plans(conn, query, params=None, owner: bool = False) -> list[str]:
                 conn.execute("select set_config('request.jwt.claims', %s, true)",
                              (json.dumps({"sub": OWNER, "role": "authenticated"}),))
             conn.execute(query, params).fetchall()
+            if rollback:
+                raise psycopg.Rollback()
     finally:
         conn.execute("set auto_explain.log_min_duration = -1")
         conn.remove_notice_handler(handler)
@@ -62,6 +68,28 @@ def nested_plans(conn, query, params=None, owner: bool = False) -> list[str]:
     # the outermost call finishes (and is logged) last: keep only the statements inside it
     # (a plain query has none: then its own plan)
     return sorted(plans[:-1] or plans, key=ms, reverse=True)
+
+
+def first_build_plan(conn, schema: str, variables: dict, model: str) -> str:
+    """EXPLAIN ANALYZE of a model's first-build statement (`dbt compile --full-refresh`) on a
+    schema built already, in a transaction rolled back after: the member dictionary and its
+    counters emptied first, so the statement numbers and inserts every member as a first build
+    does; with the settings the marts' pre-hooks give a first build (dbt_project.yml)."""
+    with tempfile.TemporaryDirectory() as target:
+        dbt(["compile", "--full-refresh", "--select", model], schema, variables,
+            target_path=target)
+        compiled = next(Path(target, "compiled").glob(f"*/models/**/{model}.sql")).read_text()
+    s = sql.Identifier(schema)
+    with conn.transaction():
+        conn.execute("select set_config('work_mem', %s, true)",
+                     (str(variables.get("refresh_work_mem", "64MB")),))
+        conn.execute("set local jit = off")
+        conn.execute(sql.SQL("truncate {}.analytics_member_ids, {}.analytics_member_counters")
+                     .format(s, s))
+        plan = "\n".join(row[0] for row in conn.execute(
+            "explain (analyze, buffers) " + compiled).fetchall())
+        raise psycopg.Rollback()
+    return plan
 
 
 def timed(conn, query, params=None, reps: int = 5, before=None) -> dict:

@@ -86,6 +86,13 @@ def chart(results: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def plan_head(plan: str) -> str:
+    """An auto_explain entry's duration and the start of its statement, on one line."""
+    head, _, rest = plan.partition("Query Text:")
+    text = " ".join(rest.split())[:120]
+    return f"{head.replace('plan:', '').strip()}: `{text}`"
+
+
 def write(results: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     chart(results, out / "latency.png")
@@ -186,6 +193,19 @@ def write(results: dict, out: Path) -> None:
         lines += ["", "Where the hourly refresh's time goes: its slowest statement on the full "
                   "history (auto_explain, EXPLAIN ANALYZE):", "", "```",
                   results["explain_refresh_slowest"], "```"]
+    if "explain_day_of_runs" in results:
+        day = results["explain_day_of_runs"]
+        lines += ["", f"Where a run of the day of hourly runs goes: the run at {day['as_of']}, "
+                  "under auto_explain in a transaction rolled back before its timed run; its "
+                  "statements by duration, then the slowest three in full:", ""]
+        lines += [f"- {plan_head(plan)}" for plan in day["plans"][:15]]
+        for plan in day["plans"][:3]:
+            lines += ["", "```", plan, "```"]
+    if "explain_first_build" in results:
+        lines += ["", "Where the first build's time goes: the slices' first-build statement on "
+                  "the 1-day schema (`dbt compile --full-refresh`, the member dictionary "
+                  "emptied first, EXPLAIN ANALYZE in a transaction rolled back):", "", "```",
+                  results["explain_first_build"], "```"]
     text = "\n".join(lines) + "\n"
     (out / "bench.md").write_text(text)
     print(text)
