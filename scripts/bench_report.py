@@ -4,6 +4,7 @@ scripts/bench.py."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 TARGET_SPEED_UP = 100  # dashboard queries on the aggregates: at least 100x faster than raw
@@ -86,11 +87,34 @@ def chart(results: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def plan_head(plan: str) -> str:
-    """An auto_explain entry's duration and the start of its statement, on one line."""
-    head, _, rest = plan.partition("Query Text:")
-    text = " ".join(rest.split())[:120]
-    return f"{head.replace('plan:', '').strip()}: `{text}`"
+def step_names(plans: list[str]) -> dict[str, str]:
+    """The refresh function's step numbers (its temp tables analytics_fresh_<n>) with the table
+    each step writes, read from the plans of the statements that write them (a replace
+    modifies its table and reads the step's temp table)."""
+    names = {}
+    for plan in plans:
+        step = re.search(r"analytics_fresh_(\d+)", plan)
+        table = re.search(r"(?:Insert|Update|Delete) on (analytics_events_\w+)", plan)
+        if step and table and not plan_text(plan).startswith("create temporary table"):
+            names.setdefault(step.group(1), table.group(1))
+    return names
+
+
+def plan_text(plan: str) -> str:
+    return " ".join(plan.partition("Query Text:")[2].split())
+
+
+def plan_head(plan: str, names: dict[str, str]) -> str:
+    """An auto_explain entry on one line: its duration, what it is (a step's rows computed into
+    its temp table, or the replace that writes them into the table) and its statement's start."""
+    text = plan_text(plan)
+    step = re.search(r"analytics_fresh_(\d+)", plan)
+    what = ""
+    if step and step.group(1) in names:
+        kind = "computed" if text.startswith("create temporary table") else "written"
+        what = f" {names[step.group(1)]}, {kind}:"
+    duration = plan.partition("plan:")[0].strip()
+    return f"{duration}{what} `{text[:100]}`"
 
 
 def write(results: dict, out: Path) -> None:
@@ -198,7 +222,8 @@ def write(results: dict, out: Path) -> None:
         lines += ["", f"Where a run of the day of hourly runs goes: the run at {day['as_of']}, "
                   "under auto_explain in a transaction rolled back before its timed run; its "
                   "statements by duration, then the slowest three in full:", ""]
-        lines += [f"- {plan_head(plan)}" for plan in day["plans"][:15]]
+        names = step_names(day["plans"])
+        lines += [f"- {plan_head(plan, names)}" for plan in day["plans"][:15]]
         for plan in day["plans"][:3]:
             lines += ["", "```", plan, "```"]
     if "explain_first_build" in results:
