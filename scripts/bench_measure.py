@@ -74,7 +74,8 @@ def first_build_plan(conn, schema: str, variables: dict, model: str) -> str:
     """EXPLAIN ANALYZE of a model's first-build statement (`dbt compile --full-refresh`) on a
     schema built already, in a transaction rolled back after: the member dictionary and its
     counters emptied first, so the statement numbers and inserts every member as a first build
-    does; with the settings the marts' pre-hooks give a first build (dbt_project.yml)."""
+    does; with two of the settings the marts' pre-hooks give it (dbt_project.yml: work_mem from
+    var refresh_work_mem, no JIT; the lz4 setting changes no plan)."""
     with tempfile.TemporaryDirectory() as target:
         dbt(["compile", "--full-refresh", "--select", model], schema, variables,
             target_path=target)
