@@ -114,7 +114,7 @@ def plan_head(plan: str, names: dict[str, str]) -> str:
         kind = "computed" if text.startswith("create temporary table") else "written"
         what = f" {names[step.group(1)]}, {kind}:"
     duration = plan.partition("plan:")[0].strip()
-    return f"{duration}{what} `{text[:100]}`"
+    return f"{duration}{what}" + (f" `{text[:100]}`" if text else "")
 
 
 def write(results: dict, out: Path) -> None:
