@@ -113,7 +113,7 @@ def plan_head(plan: str, names: dict[str, str]) -> str:
     if step and step.group(1) in names:
         kind = "computed" if text.startswith("create temporary table") else "written"
         what = f" {names[step.group(1)]}, {kind}:"
-    duration = plan.partition("plan:")[0].strip()
+    duration = plan.partition("plan:")[0].strip() if plan.startswith("duration:") else plan
     return f"{duration}{what}" + (f" `{text[:100]}`" if text else "")
 
 
